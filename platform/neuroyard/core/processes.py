@@ -1,0 +1,57 @@
+"""How each Neuroyard process kind is started; `make run`, the tests and deploy files agree."""
+
+from __future__ import annotations
+
+import sys
+
+from neuroyard.config.env import env_int
+
+CELERY_APP = "neuroyard.config.celery"
+
+
+def web_command(*, host: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "neuroyard.config.asgi:application",
+        "--host", host, "--port", str(port), "--no-access-log",
+    ]  # fmt: skip
+
+
+def gpu_worker_command(*, name: str = "gpu", queues: str = "gpu") -> list[str]:
+    """One job at a time, each in a fresh child process (GPU memory is returned after it)."""
+    return worker_command(name=name, queues=queues, extra=["--max-tasks-per-child", "1"])
+
+
+def cpu_worker_command(*, name: str = "cpu", queues: str = "control,cpu") -> list[str]:
+    return worker_command(name=name, queues=queues)
+
+
+def inference_worker_command(
+    *, name: str = "inference", queues: str = "inference", threads: int | None = None
+) -> list[str]:
+    """One long-lived process that keeps loaded models in memory and runs TensorFlow in one
+    thread of its own; the pool's threads (NEUROYARD_INFERENCE_THREADS, 8) only wait for it,
+    so that requests arriving together go through the network together
+    (neuroyard_worker.inference.server)."""
+    return worker_command(
+        name=name,
+        queues=queues,
+        concurrency=threads or env_int("NEUROYARD_INFERENCE_THREADS", 8),
+        extra=["--pool", "threads"],
+    )
+
+
+def worker_command(
+    *, name: str, queues: str, extra: list[str] | None = None, concurrency: int = 1
+) -> list[str]:
+    return [
+        sys.executable, "-m", "celery", "-A", CELERY_APP, "worker",
+        "--queues", queues, "--concurrency", str(concurrency), "--hostname", f"{name}@%h",
+        "--loglevel", "INFO", "--without-gossip", "--without-mingle", *(extra or []),
+    ]  # fmt: skip
+
+
+def beat_command(*, schedule: str) -> list[str]:
+    return [
+        sys.executable, "-m", "celery", "-A", CELERY_APP, "beat",
+        "--schedule", schedule, "--loglevel", "INFO",
+    ]  # fmt: skip
