@@ -1,0 +1,15 @@
+from django.db import models
+
+from neuroyard.core.models import OwnedModel
+
+
+class ModelSpec(OwnedModel):
+    """A network described in the spec language (see neuroyard_worker.spec)."""
+
+    name = models.CharField(max_length=200)
+    spec = models.JSONField()
+    # Per-layer output shapes and parameter counts, computed when the spec was saved.
+    summary = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.name

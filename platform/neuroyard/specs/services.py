@@ -1,0 +1,98 @@
+"""Spec validation and writes. Validation is pure Python: no TensorFlow in the web process."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from neuroyard.core.errors import DomainError
+from neuroyard.datasets.models import Dataset
+from neuroyard.specs.models import ModelSpec
+from neuroyard_worker.spec import (
+    SpecError,
+    SpecSummary,
+    check_against_dataset,
+    parse_spec,
+    summarize,
+)
+from neuroyard_worker.spec.memory import BATCH_SIZES
+
+
+def spec_error(exc: SpecError, code: str = "spec_invalid") -> DomainError:
+    issues = [dataclasses.asdict(issue) for issue in exc.errors]
+    return DomainError(code, str(exc), details={"errors": issues})
+
+
+def spec_validate(
+    *, spec: object, dataset: Dataset | None = None, batch_size: int | None = None
+) -> SpecSummary:
+    """The spec's layer table, parameter totals and memory estimate (also for `batch_size`);
+    DomainError spec_invalid, or spec_incompatible when it cannot train on `dataset`."""
+    batch_sizes = BATCH_SIZES if batch_size is None else (*BATCH_SIZES, batch_size)
+    try:
+        parsed = parse_spec(spec)
+        summary = summarize(parsed, batch_sizes=batch_sizes)
+    except SpecError as exc:
+        raise spec_error(exc) from None
+    if dataset is not None:
+        spec_check_dataset(spec=spec, dataset=dataset)
+    return summary
+
+
+def spec_check_dataset(*, spec: object, dataset: Dataset) -> None:
+    if dataset.status != Dataset.Status.READY:
+        raise DomainError(
+            "dataset_not_ready", f"The dataset '{dataset.name}' is {dataset.status}, not ready."
+        )
+    value_range = dataset.stats.get("value_range")
+    try:
+        parsed = parse_spec(spec)
+        check_against_dataset(
+            summarize(parsed),
+            parsed,
+            input_shape=tuple(dataset.stats["input_shape"]),
+            num_classes=dataset.stats.get("num_classes"),
+            task=dataset.task,
+            value_range=tuple(value_range) if value_range else None,
+        )
+    except SpecError as exc:
+        raise spec_error(exc, "spec_incompatible") from None
+
+
+def summary_as_dict(summary: SpecSummary) -> dict[str, Any]:
+    """The summary as JSON: shapes as lists, memory per batch size as a list of rows."""
+    memory = summary.memory
+    return {
+        "layers": [
+            {
+                "name": layer.name,
+                "type": layer.type,
+                "inputs": list(layer.inputs),
+                "output_shape": list(layer.output_shape),
+                "params": layer.params,
+                "non_trainable_params": layer.non_trainable_params,
+            }
+            for layer in summary.layers
+        ],
+        "total_params": summary.total_params,
+        "trainable_params": summary.trainable_params,
+        "non_trainable_params": summary.non_trainable_params,
+        "input_shape": list(summary.input_shape),
+        "output_shape": list(summary.output_shape),
+        "memory": {
+            "weights_bytes": memory.weights_bytes,
+            "gradients_bytes": memory.gradients_bytes,
+            "optimizer_bytes": memory.optimizer_bytes,
+            "activations_bytes_per_sample": memory.activations_bytes_per_sample,
+            "by_batch_size": [
+                {"batch_size": size, "bytes": total} for size, total in memory.by_batch_size.items()
+            ],
+        },
+    }
+
+
+def spec_create(*, owner: Any, name: str, spec: dict[str, Any]) -> ModelSpec:
+    summary = spec_validate(spec=spec)
+    return ModelSpec.objects.create(
+        owner=owner, name=name, spec=spec, summary=summary_as_dict(summary)
+    )
