@@ -1,0 +1,14 @@
+from django.urls import path
+
+from neuroyard.datasets import apis
+
+urlpatterns = [
+    path("", apis.DatasetListCreateApi.as_view(), name="dataset-list"),
+    path("<uuid:dataset_id>/", apis.DatasetDetailApi.as_view(), name="dataset-detail"),
+    path("<uuid:dataset_id>/preview/", apis.DatasetPreviewApi.as_view(), name="dataset-preview"),
+    path(
+        "<uuid:dataset_id>/thumbnails/<int:index>.png",
+        apis.DatasetThumbnailApi.as_view(),
+        name="dataset-thumbnail",
+    ),
+]
