@@ -1,0 +1,212 @@
+"""Job endpoints: submit, list, watch, cancel, artifacts."""
+
+import json
+
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from neuroyard.core.pagination import PaginatedList, paginated
+from neuroyard.datasets.selectors import dataset_get
+from neuroyard.jobs.kinds import KINDS
+from neuroyard.jobs.lifecycle import INFRASTRUCTURE_ERRORS
+from neuroyard.jobs.models import Artifact, EpochMetric, Job
+from neuroyard.jobs.selectors import (
+    artifact_get,
+    artifact_list,
+    job_eta_seconds,
+    job_get,
+    job_list,
+    job_queue_position,
+)
+from neuroyard.jobs.services import job_cancel, job_create
+from neuroyard.registry.selectors import model_get
+from neuroyard.specs.selectors import spec_get
+
+
+class JobOutput(serializers.ModelSerializer):
+    queue_position = serializers.SerializerMethodField()
+    eta_seconds = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "queue",
+            "params",
+            "dataset",
+            "spec",
+            "attempt",
+            "worker",
+            "cancel_requested",
+            "progress",
+            "queue_position",
+            "eta_seconds",
+            "result",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "heartbeat_at",
+        ]
+
+    def get_queue_position(self, job: Job) -> int | None:
+        return job_queue_position(job=job)
+
+    def get_eta_seconds(self, job: Job) -> float | None:
+        return job_eta_seconds(job=job, now=timezone.now())
+
+    def get_error(self, job: Job) -> dict[str, str] | None:
+        if not job.error_code:
+            return None
+        return {
+            "code": job.error_code,
+            "message": job.error_message,
+            "kind": "infrastructure" if job.error_code in INFRASTRUCTURE_ERRORS else "job",
+        }
+
+
+class JobListCreateApi(PaginatedList, APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=list(KINDS))
+        dataset = serializers.UUIDField(required=False)
+        spec = serializers.UUIDField(required=False)
+        model = serializers.UUIDField(required=False)
+        # A JSON object; in a multipart request (jobs with input files) a JSON string.
+        params = serializers.JSONField(required=False, default=dict)
+
+        def validate_params(self, value: object) -> object:
+            if isinstance(value, str):
+                try:
+                    return json.loads(value)
+                except json.JSONDecodeError:
+                    raise serializers.ValidationError("must be a JSON object") from None
+            return value
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=Job.Status.values),
+            OpenApiParameter("kind", enum=list(KINDS)),
+        ],
+        responses=JobOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        jobs = job_list(
+            user=request.user,
+            status=request.query_params.get("status"),
+            kind=request.query_params.get("kind"),
+        )
+        return paginated(request, self, jobs, JobOutput)
+
+    @extend_schema(request=Input, responses={202: JobOutput})
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        dataset = (
+            dataset_get(user=request.user, dataset_id=values["dataset"])
+            if "dataset" in values
+            else None
+        )
+        spec = spec_get(user=request.user, spec_id=values["spec"]) if "spec" in values else None
+        model = (
+            model_get(user=request.user, model_id=values["model"]) if "model" in values else None
+        )
+        job = job_create(
+            owner=request.user,
+            kind=values["kind"],
+            params=values["params"],
+            dataset=dataset,
+            spec=spec,
+            model=model,
+            inputs=dict(request.FILES.items()),
+        )
+        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailApi(APIView):
+    @extend_schema(responses=JobOutput)
+    def get(self, request: Request, job_id: str) -> Response:
+        return Response(JobOutput(job_get(user=request.user, job_id=job_id)).data)
+
+
+class JobCancelApi(APIView):
+    @extend_schema(request=None, responses=JobOutput)
+    def post(self, request: Request, job_id: str) -> Response:
+        job = job_cancel(job=job_get(user=request.user, job_id=job_id))
+        return Response(JobOutput(job).data)
+
+
+class EpochMetricOutput(serializers.ModelSerializer):
+    class Meta:
+        model = EpochMetric
+        fields = ["epoch", "values", "created_at"]
+
+
+class JobMetricsApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, description="Only epochs after this one.")],
+        responses=EpochMetricOutput(many=True),
+    )
+    def get(self, request: Request, job_id: str) -> Response:
+        job = job_get(user=request.user, job_id=job_id)
+        epochs = job.epochs.all()
+        after = request.query_params.get("after")
+        if after is not None and after.isdigit():
+            epochs = epochs.filter(epoch__gt=int(after))
+        return Response(EpochMetricOutput(epochs, many=True).data)
+
+
+class ArtifactOutput(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Artifact
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "size_bytes",
+            "sha256",
+            "content_type",
+            "created_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, artifact: Artifact) -> str:
+        return f"/api/v1/artifacts/{artifact.id}/download/"
+
+
+class JobArtifactsApi(APIView):
+    @extend_schema(responses=ArtifactOutput(many=True))
+    def get(self, request: Request, job_id: str) -> Response:
+        job = job_get(user=request.user, job_id=job_id)
+        return Response(ArtifactOutput(artifact_list(job=job), many=True).data)
+
+
+def artifact_response(artifact: Artifact) -> FileResponse:
+    response = FileResponse(
+        artifact.file.open("rb"),
+        as_attachment=True,
+        filename=artifact.name,
+        content_type=artifact.content_type,
+    )
+    response["Content-Length"] = str(artifact.size_bytes)
+    response["X-Checksum-SHA256"] = artifact.sha256
+    return response
+
+
+class ArtifactDownloadApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, artifact_id: str) -> FileResponse:
+        return artifact_response(artifact_get(user=request.user, artifact_id=artifact_id))

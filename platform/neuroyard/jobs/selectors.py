@@ -1,0 +1,54 @@
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from neuroyard.core.selectors import get_owned, owned_by
+from neuroyard.jobs.models import Artifact, Job
+
+
+def job_list(*, user: Any, status: str | None = None, kind: str | None = None) -> QuerySet[Job]:
+    jobs = owned_by(Job.objects.all(), user)
+    if status:
+        jobs = jobs.filter(status=status)
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    return jobs
+
+
+def job_get(*, user: Any, job_id: object) -> Job:
+    return get_owned(Job.objects.all(), user, job_id, what="Job")
+
+
+# The order a queue's waiting jobs start in: priority first (moved to the front), then age.
+QUEUE_ORDER = ("-priority", "created_at")
+
+
+def job_queue_position(*, job: Job) -> int | None:
+    """1 for the next job its queue will start; None unless the job is queued."""
+    if job.status != Job.Status.QUEUED:
+        return None
+    ahead = (
+        Job.objects.filter(queue=job.queue, status=Job.Status.QUEUED)
+        .filter(
+            Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def job_eta_seconds(*, job: Job, now: Any) -> float | None:
+    """Remaining time from the mean epoch duration so far."""
+    done, total = job.progress.get("epoch"), job.progress.get("epochs")
+    if job.status != Job.Status.RUNNING or not done or not total or job.started_at is None:
+        return None
+    per_epoch = (now - job.started_at).total_seconds() / done
+    return round(per_epoch * max(total - done, 0), 1)
+
+
+def artifact_list(*, job: Job) -> QuerySet[Artifact]:
+    return job.artifacts.all()
+
+
+def artifact_get(*, user: Any, artifact_id: object) -> Artifact:
+    return get_owned(Artifact.objects.all(), user, artifact_id, what="Artifact")

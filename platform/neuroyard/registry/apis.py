@@ -1,0 +1,160 @@
+import json
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from neuroyard.core.errors import DomainError
+from neuroyard.core.pagination import PaginatedList, paginated
+from neuroyard.jobs.apis import artifact_response
+from neuroyard.registry.exports import (
+    model_export_failed,
+    model_export_pending_body,
+    model_export_request,
+)
+from neuroyard.registry.models import ModelExport, TrainedModel
+from neuroyard.registry.selectors import model_get, model_list
+from neuroyard.registry.uploads import trained_model_upload
+
+DOWNLOAD_FORMATS = ("keras", *ModelExport.Format.values)
+
+
+class TrainedModelOutput(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+    size_bytes = serializers.IntegerField(source="artifact.size_bytes")
+    sha256 = serializers.CharField(source="artifact.sha256")
+
+    class Meta:
+        model = TrainedModel
+        fields = [
+            "id",
+            "name",
+            "source",
+            "job",
+            "task",
+            "input_shape",
+            "output_shape",
+            "class_names",
+            "metrics",
+            "param_count",
+            "size_bytes",
+            "sha256",
+            "created_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, model: TrainedModel) -> str:
+        return f"/api/v1/models/{model.id}/download/?format=keras"
+
+
+class TrainedModelListApi(PaginatedList, APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class UploadInput(serializers.Serializer):
+        file = serializers.FileField(
+            help_text="A model saved with model.save('model.keras'). Nothing else: no .h5, no "
+            "SavedModel, no URL or server path."
+        )
+        name = serializers.CharField(max_length=200, required=False, default="")
+        task = serializers.ChoiceField(
+            choices=["classification", "regression"], required=False, default=""
+        )
+        # A JSON list of strings; in a multipart request a JSON string.
+        class_names = serializers.JSONField(required=False, default=list)
+
+        def validate_class_names(self, value: object) -> list[str]:
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError:
+                    raise serializers.ValidationError("must be a JSON list of names") from None
+            if (
+                not isinstance(value, list)
+                or not all(isinstance(name, str) and 0 < len(name) <= 200 for name in value)
+                or len(value) > 10_000
+            ):
+                raise serializers.ValidationError("must be a list of up to 10,000 names")
+            return value
+
+    @extend_schema(responses=TrainedModelOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return paginated(request, self, model_list(user=request.user), TrainedModelOutput)
+
+    @extend_schema(request=UploadInput, responses={201: TrainedModelOutput})
+    def post(self, request: Request) -> Response:
+        if "file" not in request.FILES:  # a URL or a server path in its place, or nothing
+            raise DomainError(
+                "model_file_required",
+                "Upload the model file itself as the multipart field 'file'; URLs and server "
+                "paths are not accepted.",
+            )
+        data = self.UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        model = trained_model_upload(
+            owner=request.user,
+            upload=values["file"],
+            name=values["name"],
+            task=values["task"],
+            class_names=values["class_names"],
+        )
+        return Response(TrainedModelOutput(model).data, status=status.HTTP_201_CREATED)
+
+
+class TrainedModelDetailApi(APIView):
+    @extend_schema(responses=TrainedModelOutput)
+    def get(self, request: Request, model_id: str) -> Response:
+        return Response(TrainedModelOutput(model_get(user=request.user, model_id=model_id)).data)
+
+
+class TrainedModelDownloadApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("format", enum=DOWNLOAD_FORMATS, default="keras")],
+        responses={
+            (200, "application/octet-stream"): bytes,
+            202: OpenApiResponse(
+                description="savedmodel, tflite: being converted (on the first download of a "
+                "format); ask again shortly."
+            ),
+            409: OpenApiResponse(description="The model could not be converted to the format."),
+        },
+    )
+    def get(self, request: Request, model_id: str) -> FileResponse | Response:
+        model = model_get(user=request.user, model_id=model_id)
+        fmt = request.query_params.get("format", "keras")
+        if fmt not in DOWNLOAD_FORMATS:
+            raise DomainError(
+                "unsupported_format",
+                f"Unknown model format '{fmt}'; available: {', '.join(DOWNLOAD_FORMATS)}.",
+            )
+        if fmt == "keras":
+            return artifact_response(model.artifact)
+        export = model_export_request(model=model, format=fmt)
+        if export.status == ModelExport.Status.FAILED:
+            raise model_export_failed(export)
+        if export.status == ModelExport.Status.READY and export.artifact is not None:
+            return artifact_response(export.artifact)
+        body = model_export_pending_body(export)
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "2"})
+
+
+class TrainedModelWeightsApi(APIView):
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        description="layers: [{name, units, activation, weights[i][j] (from neuron i of the "
+        "layer before to neuron j), biases}], the first layer being the inputs; connections.",
+    )
+    def get(self, request: Request, model_id: str) -> Response:
+        model = model_get(user=request.user, model_id=model_id)
+        diagram = model.diagram or {}
+        if "layers" not in diagram:
+            reason = diagram.get("unavailable", "the model was registered before diagrams were")
+            raise DomainError(
+                "model_not_drawable", f"This model cannot be drawn neuron by neuron: {reason}."
+            )
+        return Response(diagram)

@@ -1,0 +1,225 @@
+"""Synchronous predictions: `POST /api/v1/models/{id}/predict/` answers within the request,
+or with 202 and a URL to poll when the inference worker is slower than the timeout.
+
+The view is async so that a request waiting for the worker holds no thread. DRF has no async
+views, so its part (authentication with CSRF for sessions, parsing, checks, the 400s, and the
+send) runs in `PredictApi`, a plain APIView called in a thread, while the async view already
+listens for the answer; then the async view waits. `PredictApi` also gives the endpoint its
+OpenAPI description.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from neuroyard.core.errors import DomainError, NotFound
+from neuroyard.registry.inference import (
+    Pending,
+    PredictionListener,
+    prediction_answer,
+    prediction_mark_pending,
+    prediction_message,
+    prediction_pending,
+    prediction_send,
+)
+from neuroyard.registry.prediction_inputs import prediction_inputs
+from neuroyard.registry.selectors import model_get
+
+
+class TopKClass(serializers.Serializer):
+    label = serializers.CharField()
+    index = serializers.IntegerField()
+    probability = serializers.FloatField()
+
+
+class PredictionOutput(serializers.Serializer):
+    """One sample's answer: a classifier's label, probability and top k, or a regressor's
+    value; `outputs` is the network's output row as it came."""
+
+    label = serializers.CharField(required=False)
+    index = serializers.IntegerField(required=False)
+    probability = serializers.FloatField(required=False)
+    top_k = TopKClass(many=True, required=False)
+    value = serializers.JSONField(required=False)
+    outputs = serializers.ListField(child=serializers.FloatField())
+
+
+class PredictAnswerOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    model = serializers.UUIDField()
+    status = serializers.CharField(help_text="done, or pending (then poll poll_url)")
+    task = serializers.CharField(required=False)
+    predictions = PredictionOutput(many=True, required=False)
+    batched_requests = serializers.IntegerField(
+        required=False, help_text="Requests whose samples went through the network together."
+    )
+    poll_url = serializers.CharField(required=False)
+    message = serializers.CharField(required=False)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What PredictApi hands the async view: the message to send, and who asked."""
+
+    message: dict[str, Any]
+    owner_id: str
+    model_id: str
+
+
+def _poll_url(model_id: str, request_id: str) -> str:
+    return f"/api/v1/models/{model_id}/predictions/{request_id}/"
+
+
+def _answered(model_id: str, request_id: str, answer: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The response body and status for a worker's answer."""
+    if answer.get("status") == "error":
+        body = {"code": answer["code"], "message": answer["message"], "details": {}}
+        return body, int(answer.get("http_status", 400))
+    return {
+        "id": request_id,
+        "model": model_id,
+        "status": "done",
+        "task": answer["task"],
+        "predictions": answer["predictions"],
+        "batched_requests": answer.get("batched_requests", 1),
+    }, status.HTTP_200_OK
+
+
+def _pending(model_id: str, request_id: str, message: str) -> dict[str, Any]:
+    return {
+        "id": request_id,
+        "model": model_id,
+        "status": "pending",
+        "poll_url": _poll_url(model_id, request_id),
+        "message": message,
+    }
+
+
+class PredictApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        inputs = serializers.JSONField(
+            required=False,
+            help_text="A list of samples, raw as the training data was: numbers (an array of "
+            "the model's input shape), a table row (a list, or an object by column), a text, "
+            "or an image as base64. In a multipart request a JSON string; image files may be "
+            "uploaded instead, one sample each.",
+        )
+        top_k = serializers.IntegerField(min_value=1, max_value=100, default=5)
+
+        def validate_inputs(self, value: Any) -> Any:
+            if isinstance(value, str):
+                try:
+                    return json.loads(value)
+                except json.JSONDecodeError:
+                    raise serializers.ValidationError("must be a JSON list") from None
+            return value
+
+    @extend_schema(
+        request=Input,
+        responses={
+            200: PredictAnswerOutput,
+            202: OpenApiResponse(
+                PredictAnswerOutput,
+                description="Not answered within the timeout: poll `poll_url` (status pending).",
+            ),
+        },
+    )
+    def post(self, request: Request, model_id: str, request_id: str = "") -> Response:
+        """`request_id`: what predict_view listens on; the message is sent under it."""
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.NEUROYARD_PREDICT_MAX_BYTES:
+            raise DomainError(
+                "too_large",
+                f"The request is {length} bytes; predictions take at most "
+                f"{settings.NEUROYARD_PREDICT_MAX_BYTES}. Use a predict job for large inputs.",
+                status=413,
+            )
+        model = model_get(user=request.user, model_id=model_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        images = [upload for key in request.FILES for upload in request.FILES.getlist(key)]
+        x = prediction_inputs(model=model, samples=data.validated_data.get("inputs"), images=images)
+        message = prediction_message(
+            request_id=request_id or str(uuid.uuid4()),
+            model=model,
+            x=x,
+            top_k=data.validated_data["top_k"],
+        )
+        prediction_send(message)
+        return Response(_Prepared(message, str(request.user.pk), str(model.id)))
+
+
+_prepare = PredictApi.as_view()
+
+
+@csrf_exempt  # PredictApi checks CSRF for session logins, as every DRF view does
+async def predict_view(request: HttpRequest, model_id: uuid.UUID) -> HttpResponse:
+    timeout = settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
+    deadline = asyncio.get_running_loop().time() + timeout
+    request_id = str(uuid.uuid4())
+    async with PredictionListener(request_id) as listener:
+        # one thread hop for the whole DRF part: checks, preparation and the send
+        response = await sync_to_async(_prepare)(request, model_id=model_id, request_id=request_id)
+        prepared = getattr(response, "data", None)
+        if not isinstance(prepared, _Prepared):
+            return response  # an error PredictApi answered
+        answer = await listener.answer(deadline=deadline)
+    if answer is None:
+        await sync_to_async(prediction_mark_pending)(
+            request_id=request_id, owner_id=prepared.owner_id, model_id=prepared.model_id
+        )
+        response.data = _pending(
+            prepared.model_id,
+            request_id,
+            f"The inference worker has not answered within {timeout:g} s; the answer will be "
+            "at poll_url when it is ready.",
+        )
+        response.status_code = status.HTTP_202_ACCEPTED
+        response["Location"] = _poll_url(prepared.model_id, request_id)
+        response["Retry-After"] = "1"
+        return response
+    response.data, response.status_code = _answered(prepared.model_id, request_id, answer)
+    return response
+
+
+# drf-spectacular documents a URL whose view names an APIView class: this one is PredictApi.
+predict_view.cls = PredictApi
+predict_view.initkwargs = {}
+
+
+class PredictionPollApi(APIView):
+    @extend_schema(
+        responses={
+            200: PredictAnswerOutput,
+            202: OpenApiResponse(PredictAnswerOutput, description="Still pending."),
+        }
+    )
+    def get(self, request: Request, model_id: str, request_id: str) -> Response:
+        model = model_get(user=request.user, model_id=model_id)
+        model_id, request_id = str(model.id), str(request_id)
+        pending = prediction_pending(request_id)
+        if pending != Pending(owner_id=str(request.user.pk), model_id=model_id):
+            raise NotFound("Prediction")  # unknown, expired, or someone else's
+        answer = prediction_answer(request_id)
+        if answer is None:
+            body = _pending(model_id, request_id, "Not answered yet; ask again shortly.")
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "1"})
+        body, code = _answered(model_id, request_id, answer)
+        return Response(body, status=code)

@@ -1,0 +1,45 @@
+from typing import Any
+
+from neuroyard.jobs.models import Artifact, Job
+from neuroyard.registry.models import TrainedModel
+
+
+def trained_model_register(
+    *,
+    job: Job,
+    artifact: Artifact,
+    metrics: dict[str, Any],
+    param_count: int,
+    description: dict[str, Any] | None = None,
+) -> TrainedModel:
+    """`description` is engine.describe's account of the model: layers, output shape, diagram."""
+    dataset = job.dataset
+    description = description or {}
+    model, _ = TrainedModel.objects.update_or_create(
+        job=job,
+        defaults={
+            "owner_id": job.owner_id,
+            "name": f"{_started_from(job)} ({str(job.id)[:8]})",
+            "artifact": artifact,
+            "spec": job.spec_snapshot,
+            "task": dataset.task if dataset else "",
+            "input_shape": dataset.stats.get("input_shape", []) if dataset else [],
+            "class_names": dataset.stats.get("class_names", []) if dataset else [],
+            # what inference applies to raw inputs (identity for a plain NPZ)
+            "preprocessing": dataset.stats.get("preprocessing", {}) if dataset else {},
+            "metrics": metrics,
+            "param_count": param_count,
+            "output_shape": description.get("output_shape") or [],
+            "layers": description.get("layers", []),
+            "diagram": description.get("diagram", {}),
+        },
+    )
+    return model
+
+
+def _started_from(job: Job) -> str:
+    if job.spec is not None:
+        return job.spec.name
+    if job.model is not None:
+        return f"{job.model.name}, fine-tuned"
+    return str(job.params.get("backbone") or "model")
