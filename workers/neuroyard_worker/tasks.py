@@ -1,0 +1,122 @@
+"""Celery tasks: the only glue between the queue and the job runtime. Kept thin."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import shared_task
+from celery.signals import celeryd_after_setup
+from celery.worker.request import Request
+from django.conf import settings
+from django.utils import timezone
+
+from neuroyard.datasets.services import INGEST_TASK, datasets_resend_stuck
+from neuroyard.fleet.services import workers_mark_offline
+from neuroyard.jobs.broker import job_ids_in_broker
+from neuroyard.jobs.kinds import KINDS, RUN_JOB_TASK
+from neuroyard.jobs.lifecycle import job_fail, jobs_lost_in_broker, jobs_requeue_stale
+from neuroyard.jobs.services import job_enqueue
+from neuroyard.registry.exports import EXPORT_TASK
+from neuroyard.registry.inference import PREDICT_TASK
+from neuroyard_worker.inference.exports import export_model as run_export
+from neuroyard_worker.ingestion.run import ingest_dataset as run_ingestion
+from neuroyard_worker.runtime import fleet, job_logs  # noqa: F401 - their Celery signal hooks
+from neuroyard_worker.runtime.executor import execute
+from neuroyard_worker.runtime.identity import process_identity
+
+log = logging.getLogger(__name__)
+
+ENGINE_QUEUES = {"gpu", "inference"}
+
+
+@celeryd_after_setup.connect
+def preload_engine(sender: str, instance, **kwargs) -> None:  # noqa: ANN001
+    """Import TensorFlow once in the worker's parent process, before the pool forks.
+
+    Each job runs in a fresh pool child (max-tasks-per-child 1) forked from this parent, so it
+    starts with TensorFlow already imported. Importing does not initialise CUDA, so the fork
+    stays safe; devices are first touched in the child.
+    """
+    queues = set(instance.app.amqp.queues.consume_from or {})
+    if queues & ENGINE_QUEUES:
+        import neuroyard_worker.engine.train  # noqa: F401
+
+        log.info("engine preloaded for queues %s", sorted(queues))
+
+
+class JobRequest(Request):
+    """Runs in the worker's parent: a job killed at its hard time limit fails in words."""
+
+    def on_timeout(self, soft: bool, timeout: float) -> None:
+        super().on_timeout(soft, timeout)
+        if not soft and self.worker_pid:
+            job_fail(
+                job_id=self.args[0],
+                worker=f"{self.hostname}/{self.worker_pid}",
+                code="time_limit",
+                message=f"The job ran past its time limit ({int(timeout)} s) and was stopped.",
+            )
+
+
+@shared_task(name=RUN_JOB_TASK, bind=True, Request=JobRequest)
+def run_job(self, job_id: str) -> str:  # noqa: ANN001
+    return execute(job_id, worker=process_identity(self.request.hostname))
+
+
+@shared_task(name="neuroyard.reconcile")
+def reconcile() -> dict[str, int]:
+    """Give jobs of lost workers back to the queue, and re-send jobs whose message was lost."""
+    for name in workers_mark_offline(
+        silent_for=timedelta(seconds=settings.NEUROYARD_WORKER_OFFLINE_AFTER_SECONDS)
+    ):
+        log.warning("worker %s went silent; marked offline", name)
+    stale = jobs_requeue_stale(
+        stale_after=timedelta(seconds=settings.NEUROYARD_STALE_AFTER_SECONDS)
+    )
+    for job in stale:
+        log.warning("job %s: worker %s went silent; re-queued", job.id, job.worker)
+        job_enqueue(job=job)
+    lost = jobs_lost_in_broker(
+        queued_before=timezone.now()
+        - timedelta(seconds=settings.NEUROYARD_LOST_MESSAGE_AFTER_SECONDS),
+        in_broker=job_ids_in_broker({kind.queue for kind in KINDS.values()}),
+    )
+    for job in lost:
+        log.warning("job %s: queued but its message is gone; sent again", job.id)
+        job_enqueue(job=job)
+    stuck = datasets_resend_stuck(
+        sent_before=timezone.now()
+        - timedelta(seconds=settings.NEUROYARD_INGEST_RESEND_AFTER_SECONDS)
+    )
+    for dataset in stuck:
+        log.warning("dataset %s: still processing; ingestion sent again", dataset.id)
+    return {"requeued_stale": len(stale), "resent_lost": len(lost), "resent_ingestions": len(stuck)}
+
+
+@shared_task(name="neuroyard.ping", ignore_result=False)
+def ping() -> str:
+    return "pong"
+
+
+# Acknowledged on receipt, not after: a request that crashed the worker must not be delivered
+# again to crash it again. The web answers 202 and the client may ask again.
+@shared_task(name=PREDICT_TASK, acks_late=False, ignore_result=True)
+def predict(message: dict[str, Any]) -> str:
+    """A synchronous prediction (inference queue): answered on the request's own channel."""
+    from neuroyard_worker.inference.answer import answer_prediction  # TensorFlow: only here
+
+    return answer_prediction(message)
+
+
+@shared_task(name=EXPORT_TASK)
+def export_model(export_id: str) -> str:
+    """A model converted to SavedModel or TFLite (inference queue), in a child process."""
+    return run_export(export_id)
+
+
+@shared_task(name=INGEST_TASK)
+def ingest_dataset(dataset_id: str) -> str:
+    """Validate and convert an uploaded dataset (cpu queue: NumPy and Pillow, no TensorFlow)."""
+    return run_ingestion(dataset_id)
