@@ -1,0 +1,126 @@
+/** Names for the generated schema types, and types for the JSON fields the schema leaves open. */
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
+
+export type Me = Schemas["MeOutput"];
+export type Dataset = Schemas["DatasetOutput"];
+export type DatasetStatus = NonNullable<Dataset["status"]>;
+export type DatasetPreview = Schemas["DatasetPreviewOutput"];
+export type Spec = Schemas["SpecOutput"];
+export type Job = Schemas["JobOutput"];
+export type JobStatus = Schemas["JobStatusEnum"];
+/** One finished epoch's metrics by name (`loss`, `val_loss`, `accuracy`, ...). */
+export type EpochMetric = Omit<Schemas["EpochMetricOutput"], "values"> & { values: Record<string, unknown> };
+export type Artifact = Schemas["ArtifactOutput"];
+export type TrainedModel = Schemas["TrainedModelOutput"];
+export type Worker = Schemas["WorkerOutput"];
+export type Queue = Schemas["QueueOutput"];
+export type QueuedJob = Schemas["QueuedJobOutput"];
+
+export const FINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
+export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
+export const JOB_STATUSES: readonly JobStatus[] = [...ACTIVE_STATUSES, ...FINAL_STATUSES];
+
+export function isFinal(status: string | undefined): boolean {
+  return FINAL_STATUSES.includes(status as JobStatus);
+}
+
+/** A page of a list endpoint (LimitOffsetPagination), as the schema's `Paginated...List`. */
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** `Dataset.stats`, as datasets/ingest.py writes it. */
+export interface DatasetStats {
+  num_samples?: number;
+  num_test_samples?: number;
+  num_validation_samples?: number;
+  input_shape?: number[];
+  dtype?: string;
+  value_range?: [number, number];
+  task?: string;
+  num_classes?: number;
+  class_names?: string[];
+  class_counts?: number[];
+  target_shape?: number[];
+  target_range?: [number, number];
+}
+
+export function datasetStats(dataset: Dataset): DatasetStats {
+  return (dataset.stats ?? {}) as DatasetStats;
+}
+
+/** `POST /specs/validate/` and `Spec.summary` (specs/services.summary_as_dict). */
+export interface LayerSummary {
+  name: string;
+  type: string;
+  /** the layers it takes (graphs); in a plain stack, the one before */
+  inputs?: string[];
+  output_shape: number[];
+  params: number;
+  non_trainable_params?: number;
+}
+
+export interface MemoryEstimate {
+  weights_bytes: number;
+  gradients_bytes: number;
+  optimizer_bytes: number;
+  activations_bytes_per_sample: number;
+  by_batch_size: { batch_size: number; bytes: number }[];
+}
+
+export interface SpecSummary {
+  layers: LayerSummary[];
+  total_params: number;
+  trainable_params: number;
+  non_trainable_params?: number;
+  input_shape: number[];
+  output_shape: number[];
+  memory?: MemoryEstimate;
+}
+
+/** The network spec language (the parts the UI reads; the server validates the rest). */
+export interface SpecLayer {
+  type: string;
+  name?: string;
+  units?: number;
+  activation?: string;
+  shape?: number[];
+  [argument: string]: unknown;
+}
+
+export interface NetworkSpec {
+  layers: SpecLayer[];
+  compile?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** `Job.progress` of a training job. */
+export interface JobProgress {
+  epoch?: number;
+  epochs?: number;
+  step?: number;
+  steps?: number;
+}
+
+export function jobProgress(job: Pick<Job, "progress">): JobProgress {
+  return (job.progress ?? {}) as JobProgress;
+}
+
+export type JobError = { code: string; message: string } | null;
+
+/** `GET /api/v1/templates/`, or one of the UI's own examples where the server has none. */
+export interface SpecTemplate {
+  key: string;
+  name: string;
+  explanation: string;
+  /** the built-in dataset (`Dataset.example_key`) it trains on, if there is one */
+  example_key?: string | null;
+  spec: NetworkSpec;
+  /** suggested params of the train job */
+  params?: Record<string, unknown>;
+}

@@ -1,0 +1,51 @@
+/**
+ * Fitting a network to a dataset: the input takes the dataset's sample shape (flattened first
+ * when dense layers follow an image input) and the output has a unit per class. This is what
+ * turns the MNIST MLP (784 inputs) into one for the 8x8 digits.
+ */
+import type { DatasetStats, NetworkSpec, SpecLayer } from "../api/types";
+import { formatShape } from "./format";
+
+export interface Adapted {
+  spec: NetworkSpec;
+  /** what changed, in words */
+  changes: string[];
+}
+
+const KEEPS_SHAPE = new Set(["Dropout", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling"]);
+
+function sameShape(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  return !!a && a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** The spec fitted to the dataset, or null when it already fits or cannot be fitted this way. */
+export function adaptSpec(spec: NetworkSpec, stats: DatasetStats): Adapted | null {
+  const shape = stats.input_shape;
+  const [input, ...rest] = spec.layers;
+  if (!shape?.length || !input || input.type !== "Input") return null;
+  if (rest.some((layer) => layer.inputs !== undefined)) return null; // graphs: by hand
+  const changes: string[] = [];
+  let layers: SpecLayer[] = [...spec.layers];
+
+  if (!sameShape(input.shape, shape)) {
+    layers[0] = { ...input, shape: [...shape] };
+    changes.push(`input ${formatShape(input.shape)} → ${formatShape(shape)}`);
+    const next = rest.find((layer) => !KEEPS_SHAPE.has(layer.type));
+    if (shape.length > 1 && next?.type === "Dense") {
+      layers = [layers[0]!, { type: "Flatten" }, ...layers.slice(1)];
+      changes.push(
+        `a Flatten layer after the input, so ${formatShape(shape)} becomes ${shape.reduce((a, b) => a * b, 1)} values`,
+      );
+    }
+  }
+
+  const classes = stats.num_classes;
+  const lastIndex = layers.length - 1;
+  const last = layers[lastIndex]!;
+  const binarySigmoid = classes === 2 && last.units === 1 && last.activation === "sigmoid";
+  if (classes && last.type === "Dense" && last.units !== classes && !binarySigmoid) {
+    layers[lastIndex] = { ...last, units: classes };
+    changes.push(`output ${last.units} → ${classes} units, one per class`);
+  }
+  return changes.length ? { spec: { ...spec, layers }, changes } : null;
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+
+import { App, makeQueryClient } from "./App";
+import { ensureCsrfCookie } from "./lib/csrf";
+import "./styles.css";
+
+void ensureCsrfCookie().catch(() => undefined);
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App client={makeQueryClient()} />
+  </StrictMode>,
+);

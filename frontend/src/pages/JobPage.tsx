@@ -1,0 +1,244 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState, type ReactNode } from "react";
+import { Link, useParams } from "react-router";
+
+import {
+  cancelJob,
+  fetchJob,
+  fetchMetrics,
+  invalidateJob,
+  keys,
+  useArtifacts,
+  useDatasets,
+  useJob,
+  useModels,
+  useSpecs,
+} from "../api/queries";
+import { isFinal, type Job, type JobError } from "../api/types";
+import { ArtifactDownloads, ArtifactGallery } from "../components/ArtifactList";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { LearningCurves } from "../components/LearningCurves";
+import { Loading, PageHeader } from "../components/PageHeader";
+import { ProgressBar } from "../components/ProgressBar";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
+import { useJobLive, type JobLiveSources } from "../lib/jobLive";
+import { kindTitle } from "../lib/jobKinds";
+import { jobDuration, progressFraction, progressText } from "../lib/jobText";
+import { useNow } from "../lib/useNow";
+
+const LIVE_SOURCES: JobLiveSources = {
+  EventSource: typeof window !== "undefined" && "EventSource" in window ? window.EventSource : null,
+  fetchJob,
+  fetchMetrics,
+  pollMs: 2000,
+  connectTimeoutMs: 6000,
+  now: () => Date.now(),
+};
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function TestMetrics({ result }: { result: unknown }) {
+  const metrics = (result as { test_metrics?: Record<string, number> } | null)?.test_metrics;
+  if (!metrics || !Object.keys(metrics).length) return null;
+  return (
+    <dl className="stats" data-testid="test-metrics">
+      {Object.entries(metrics).map(([name, value]) => (
+        <Row key={name} label={`Test ${name.replace(/_/g, " ")}`}>
+          {formatMetric(value)}
+        </Row>
+      ))}
+    </dl>
+  );
+}
+
+function Details({ job }: { job: Job }) {
+  const datasets = useDatasets();
+  const specs = useSpecs();
+  const dataset = datasets.data?.results.find((d) => d.id === job.dataset);
+  const spec = specs.data?.results.find((s) => s.id === job.spec);
+  const params = (job.params ?? {}) as Record<string, unknown>;
+  return (
+    <dl className="stats">
+      {job.dataset && (
+        <Row label="Dataset">
+          {dataset ? <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> : shortId(job.dataset)}
+        </Row>
+      )}
+      {job.spec && (
+        <Row label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Row>
+      )}
+      {Object.entries(params)
+        .filter(([, value]) => value !== null)
+        .map(([name, value]) => (
+          <Row key={name} label={name.replace(/_/g, " ")}>
+            <code>{JSON.stringify(value)}</code>
+          </Row>
+        ))}
+      <Row label="Submitted">{formatDateTime(job.created_at)}</Row>
+      <Row label="Started">{formatDateTime(job.started_at)}</Row>
+      <Row label="Finished">{formatDateTime(job.finished_at)}</Row>
+      <Row label="Attempt">{job.attempt ?? 0}</Row>
+      {job.worker && <Row label="Worker">{job.worker}</Row>}
+    </dl>
+  );
+}
+
+export function JobPage() {
+  const { id = "" } = useParams();
+  const client = useQueryClient();
+  const job = useJob(id);
+  const onEnd = useCallback(() => void invalidateJob(client, id), [client, id]);
+  const live = useJobLive(id, LIVE_SOURCES, onEnd);
+  const status = live.status ?? job.data?.status ?? null;
+  const running = status === "running" || status === "queued";
+  const artifacts = useArtifacts(id, status === "running");
+  const models = useModels();
+  const now = useNow(running);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelError, setCancelError] = useState<unknown>(null);
+
+  if (job.isPending) return <Loading what="the job" />;
+  if (job.error) return <ErrorNotice error={job.error} title="The job could not be loaded." />;
+  const data = job.data;
+  // the live view is newer than the row until the row is read again
+  const merged: Job = {
+    ...data,
+    status: status ?? data.status,
+    progress: live.progress.epoch !== undefined || live.progress.step !== undefined ? live.progress : data.progress,
+  };
+  const error: JobError = live.error ?? (data.error as JobError) ?? null;
+  const model = models.data?.results.find((m) => m.job === id);
+
+  const onCancel = async () => {
+    setCancelling(true);
+    setCancelError(null);
+    try {
+      client.setQueryData(keys.job(id), await cancelJob(id));
+    } catch (caught) {
+      setCancelError(caught);
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <>
+            {kindTitle(data.kind)} <code className="muted">{shortId(data.id)}</code>{" "}
+            <StatusBadge status={merged.status} />
+          </>
+        }
+        subtitle={
+          <span data-testid="transport">
+            {live.transport === "events" && "Live: updates as they happen."}
+            {live.transport === "polling" && "Live: checking every 2 seconds."}
+            {live.transport === "connecting" && "Connecting…"}
+          </span>
+        }
+        actions={
+          <>
+            {!isFinal(merged.status) && (
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={onCancel}
+                disabled={cancelling || data.cancel_requested}
+              >
+                {data.cancel_requested ? "Cancelling…" : "Cancel job"}
+              </button>
+            )}
+            {data.kind === "train" && (
+              <Link
+                className="button"
+                to={`/jobs/new?kind=${data.kind}&dataset=${data.dataset ?? ""}&spec=${data.spec ?? ""}`}
+              >
+                Train again
+              </Link>
+            )}
+          </>
+        }
+      />
+      <ErrorNotice error={cancelError} />
+      <section className="card status-card" aria-labelledby="progress-title">
+        <h2 id="progress-title" className="visually-hidden">
+          Progress
+        </h2>
+        {merged.status === "queued" ? (
+          <ProgressBar label="Waiting in the queue" value={null} text={progressText(merged)} />
+        ) : (
+          <ProgressBar label="Job progress" value={progressFraction(merged)} text={progressText(merged)} />
+        )}
+        <dl className="stats stats-inline">
+          <Row label="Running time">{jobDuration(merged, now)}</Row>
+          {merged.status === "running" && data.eta_seconds != null && (
+            <Row label="Time left">about {formatDuration(data.eta_seconds)}</Row>
+          )}
+        </dl>
+        {merged.status === "failed" && error && (
+          <div className="notice notice-error" role="alert" data-testid="job-error">
+            <strong className="notice-title">The job failed.</strong>
+            <span>{error.message}</span>
+            <code className="notice-code">{error.code}</code>
+          </div>
+        )}
+        {merged.status === "cancelled" && <p className="muted">The job was cancelled.</p>}
+        <TestMetrics result={data.result} />
+      </section>
+
+      {(data.kind === "train" || live.epochs.length > 0) && (
+        <section className="card" aria-labelledby="curves-title">
+          <h2 id="curves-title">{data.kind === "train" ? "Learning curves" : "Step by step"}</h2>
+          <LearningCurves
+            runs={[{ label: "", epochs: live.epochs }]}
+            xLabel={data.kind === "train" ? "epoch" : "step"}
+          />
+        </section>
+      )}
+
+      {artifacts.data && artifacts.data.some((a) => a.content_type.startsWith("image/")) && (
+        <section className="card" aria-labelledby="gallery-title">
+          <h2 id="gallery-title">Outputs</h2>
+          <ArtifactGallery artifacts={artifacts.data} />
+        </section>
+      )}
+
+      <div className="two-columns">
+        <section className="card" aria-labelledby="downloads-title">
+          <h2 id="downloads-title">Downloads</h2>
+          {model && (
+            <p>
+              Trained model: <Link to="/models">{model.name}</Link>
+            </p>
+          )}
+          {artifacts.data ? <ArtifactDownloads artifacts={artifacts.data} /> : <Loading what="files" />}
+        </section>
+        <section className="card" aria-labelledby="details-title">
+          <h2 id="details-title">Details</h2>
+          <Details job={data} />
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="log-title">
+        <h2 id="log-title">Activity</h2>
+        <ol className="log" aria-live="polite" data-testid="activity-log" reversed>
+          {[...live.log].reverse().map((line, i) => (
+            <li key={i}>
+              <time dateTime={new Date(line.at).toISOString()}>{new Date(line.at).toLocaleTimeString()}</time>{" "}
+              {line.text}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+import { Link } from "react-router";
+
+import { useModels, useModelUploadAvailable, usePredictAvailable } from "../api/queries";
+import { Disclosure } from "../components/Disclosure";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
+import { ModelDownloads } from "../components/ModelDownloads";
+import { ModelUploader } from "../components/ModelUploader";
+import { TryModel } from "../components/TryModel";
+import { WeightsDiagram } from "../components/WeightsDiagram";
+import { formatAgo, formatBytes, formatCount, formatMetric, formatShape } from "../lib/format";
+
+function Metrics({ metrics }: { metrics: unknown }) {
+  const groups = (metrics ?? {}) as Record<string, Record<string, number> | number>;
+  const flat: [string, number][] = [];
+  for (const [group, value] of Object.entries(groups)) {
+    if (typeof value === "number") flat.push([group, value]);
+    else if (value && typeof value === "object") {
+      for (const [name, v] of Object.entries(value)) if (typeof v === "number") flat.push([`${group} ${name}`, v]);
+    }
+  }
+  if (!flat.length) return <span className="muted">—</span>;
+  return (
+    <span className="metric-chips">
+      {flat.map(([name, value]) => (
+        <span key={name} className="chip">
+          {name.replace(/_/g, " ")} <strong>{formatMetric(value)}</strong>
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function ModelsPage() {
+  const models = useModels();
+  const first = models.data?.results[0]?.id;
+  const canPredict = usePredictAvailable(first).data === true;
+  const canUpload = useModelUploadAvailable().data === true;
+  return (
+    <>
+      <PageHeader title="Models" subtitle="Trained networks, ready to download and use." />
+      {canUpload && <ModelUploader />}
+      {models.isPending && <Loading what="models" />}
+      <ErrorNotice error={models.error} />
+      {models.data?.results.length === 0 && (
+        <section className="card">
+          <EmptyState title="No models yet.">
+            <p>
+              A model appears here when a <Link to="/jobs/new">training job</Link> succeeds.
+            </p>
+          </EmptyState>
+        </section>
+      )}
+      <ul className="model-list">
+        {models.data?.results.map((model) => (
+          <li key={model.id} className="card model-card" data-testid="model-card">
+            <div className="model-head">
+              <div>
+                <h2>
+                  {model.name}
+                  {model.source === "uploaded" && <span className="badge badge-example">Uploaded</span>}
+                </h2>
+                <p className="muted">
+                  {model.task} · input {formatShape(model.input_shape as number[])} · {formatCount(model.param_count)}{" "}
+                  parameters · {formatBytes(model.size_bytes)} · {formatAgo(model.created_at)}
+                  {model.job && (
+                    <>
+                      {" · "}
+                      <Link to={`/jobs/${model.job}`}>training job</Link>
+                    </>
+                  )}
+                </p>
+              </div>
+              <ModelDownloads model={model} />
+            </div>
+            <Metrics metrics={model.metrics} />
+            <Disclosure className="try-box" summary="Network diagram">
+              <WeightsDiagram modelId={model.id} />
+            </Disclosure>
+            {canPredict && (
+              <Disclosure className="try-box" summary="Try it">
+                <TryModel model={model} />
+              </Disclosure>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,239 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+
+import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { FitCheck } from "../components/FitCheck";
+import { Loading, PageHeader } from "../components/PageHeader";
+import { ParamsForm } from "../components/ParamsForm";
+import { SelectField } from "../components/SelectField";
+import { isAdvancedParam, kindDescription, kindTitle } from "../lib/jobKinds";
+import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
+
+/** "content" → "Content image", "image" → "Image". */
+function inputLabel(name: string): string {
+  const words = name.replace(/_/g, " ");
+  const label = words.charAt(0).toUpperCase() + words.slice(1);
+  return /image/i.test(name) ? label : `${label} image`;
+}
+
+export function NewJobPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const kinds = useJobKinds();
+  const datasets = useDatasets();
+  const specs = useSpecs();
+  const models = useModels();
+  const [kindName, setKindName] = useState(params.get("kind") ?? "train");
+  const [dataset, setDataset] = useState(params.get("dataset") ?? "");
+  const [spec, setSpec] = useState(params.get("spec") ?? "");
+  const [model, setModel] = useState(params.get("model") ?? "");
+  const [files, setFiles] = useState<Record<string, File>>({});
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const kind = kinds.data?.find((k) => k.name === kindName) ?? kinds.data?.[0];
+  const fields = useMemo(() => (kind ? paramFields(kind.params_schema) : []), [kind]);
+  // a network saved from a template trains with the template's suggested settings
+  const templates = useTemplates();
+  const suggested = templates.data?.find((t) => t.key === params.get("template"))?.params;
+  useEffect(() => {
+    if (!suggested || kindName !== "train") return;
+    const known = new Set(fields.map((f) => f.name));
+    const texts = Object.entries(suggested).filter(([name]) => known.has(name));
+    setTexts((current) => ({
+      ...Object.fromEntries(
+        texts.map(([name, value]) => [
+          name,
+          fieldText(
+            fields.find((f) => f.name === name)!,
+            value,
+          ),
+        ]),
+      ),
+      ...current,
+    }));
+  }, [suggested, fields, kindName]);
+  if (kinds.isPending || !kind) return <Loading what="job kinds" />;
+
+  const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
+  const advanced = fields.filter((f) => isAdvancedParam(kind.name, f.name));
+  const onParam = (name: string, text: string) => setTexts((current) => ({ ...current, [name]: text }));
+  const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
+  const chosenSpec = specs.data?.results.find((s) => s.id === spec);
+  const inputs = [
+    ...kind.inputs.map((n) => ({ name: n, required: true })),
+    ...kind.optional_inputs.map((n) => ({ name: n, required: false })),
+  ];
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const { params: values, errors } = collectParams(fields, texts);
+    setFieldErrors(errors);
+    if (Object.keys(errors).length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const job = await submitJob({
+        kind: kind.name,
+        dataset: kind.accepts_dataset && dataset ? dataset : undefined,
+        spec: kind.accepts_spec && spec ? spec : undefined,
+        model: kind.accepts_model && model ? model : undefined,
+        params: values,
+        files,
+      });
+      await client.invalidateQueries({ queryKey: keys.jobs });
+      navigate(`/jobs/${job.id}`);
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title="New job" subtitle="Pick what to run, on what, with which settings." />
+      <form onSubmit={onSubmit} className="stack">
+        <fieldset className="card">
+          <legend>What to run</legend>
+          <div className="kind-grid">
+            {kinds.data!.map((k) => (
+              <label key={k.name} className={`kind-option${k.name === kind.name ? " kind-selected" : ""}`}>
+                <input
+                  type="radio"
+                  name="kind"
+                  value={k.name}
+                  checked={k.name === kind.name}
+                  onChange={() => {
+                    setKindName(k.name);
+                    setFiles({});
+                    setTexts({});
+                    setFieldErrors({});
+                  }}
+                />
+                <strong>{kindTitle(k.name)}</strong>
+                {kindDescription(k) && <span className="muted">{kindDescription(k)}</span>}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        {(kind.accepts_dataset || kind.accepts_spec || kind.accepts_model || inputs.length > 0) && (
+          <fieldset className="card">
+            <legend>Inputs</legend>
+            <div className="form-grid">
+              {kind.accepts_dataset && (
+                <SelectField
+                  id="job-dataset"
+                  label="Dataset"
+                  required={kind.needs_dataset}
+                  value={dataset}
+                  onChange={setDataset}
+                  placeholder={kind.needs_dataset ? "Choose a dataset…" : "None"}
+                  options={readyDatasets.map((d) => ({ value: d.id, label: d.name }))}
+                  help={
+                    datasets.data &&
+                    readyDatasets.length === 0 && (
+                      <>
+                        No ready datasets. <Link to="/datasets">Upload one.</Link>
+                      </>
+                    )
+                  }
+                />
+              )}
+              {kind.accepts_spec && (
+                <SelectField
+                  id="job-spec"
+                  label="Network"
+                  required={kind.needs_spec}
+                  value={spec}
+                  onChange={setSpec}
+                  placeholder={kind.needs_spec ? "Choose a network…" : "None"}
+                  options={specs.data?.results.map((s) => ({ value: s.id, label: s.name })) ?? []}
+                  help={
+                    specs.data?.results.length === 0 && (
+                      <>
+                        No networks yet. <Link to="/networks/new">Build one.</Link>
+                      </>
+                    )
+                  }
+                />
+              )}
+              {kind.accepts_model && (
+                <SelectField
+                  id="job-model"
+                  label="Model"
+                  required={kind.needs_model}
+                  value={model}
+                  onChange={setModel}
+                  placeholder={
+                    kind.needs_model ? "Choose a model…" : kind.name === "train" ? "None" : "None: a built-in network"
+                  }
+                  options={models.data?.results.map((m) => ({ value: m.id, label: m.name })) ?? []}
+                  help={
+                    kind.needs_model &&
+                    models.data?.results.length === 0 && (
+                      <>
+                        No models yet. <Link to="/jobs/new?kind=train">Train one.</Link>
+                      </>
+                    )
+                  }
+                />
+              )}
+              {inputs.map((input) => (
+                <div className="field" key={input.name}>
+                  <label htmlFor={`job-file-${input.name}`}>
+                    {inputLabel(input.name)}
+                    {!input.required && <span className="muted"> (optional)</span>}
+                  </label>
+                  <input
+                    id={`job-file-${input.name}`}
+                    type="file"
+                    accept={kind.artifact_kinds.includes("image") ? "image/*" : undefined}
+                    required={input.required}
+                    onChange={(e) => {
+                      const file = e.target.files?.[0];
+                      setFiles((current) => {
+                        const next = { ...current };
+                        if (file) next[input.name] = file;
+                        else delete next[input.name];
+                        return next;
+                      });
+                    }}
+                  />
+                </div>
+              ))}
+            </div>
+            {kind.accepts_dataset && kind.accepts_spec && chosenSpec && dataset && (
+              <FitCheck spec={chosenSpec} dataset={dataset} />
+            )}
+          </fieldset>
+        )}
+
+        {fields.length > 0 && (
+          <fieldset className="card">
+            <legend>Settings</legend>
+            <ParamsForm fields={primary} texts={texts} errors={fieldErrors} onChange={onParam} />
+            {advanced.length > 0 && (
+              <details className="options" open={advanced.some((f) => fieldErrors[f.name]) || undefined}>
+                <summary>More settings</summary>
+                <ParamsForm fields={advanced} texts={texts} errors={fieldErrors} onChange={onParam} />
+              </details>
+            )}
+          </fieldset>
+        )}
+
+        <ErrorNotice error={error} title="The job was not submitted." />
+        <div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? "Submitting…" : "Submit job"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

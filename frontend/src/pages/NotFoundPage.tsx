@@ -1,0 +1,13 @@
+import { Link } from "react-router";
+
+import { EmptyState } from "../components/PageHeader";
+
+export function NotFoundPage() {
+  return (
+    <EmptyState title="There is nothing here.">
+      <p>
+        The page does not exist, or it belongs to someone else. <Link to="/">Go to the start page.</Link>
+      </p>
+    </EmptyState>
+  );
+}

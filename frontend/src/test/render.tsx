@@ -1,0 +1,53 @@
+/** Rendering pages and components under test: a fresh query client and an in-memory router. */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactElement } from "react";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { vi } from "vitest";
+
+export function renderWithApp(ui: ReactElement, { path = "/", route = "/" } = {}) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return {
+    client,
+    ...render(
+      <QueryClientProvider client={client}>
+        <MemoryRouter initialEntries={[route]}>
+          <Routes>
+            <Route path={path} element={ui} />
+            <Route path="*" element={<p>elsewhere</p>} />
+          </Routes>
+        </MemoryRouter>
+      </QueryClientProvider>,
+    ),
+  };
+}
+
+export type Answer = { status?: number; body?: unknown };
+
+/** A fetch that answers by method and path, recording what was sent (the server is not here). */
+export function stubFetch(answers: Record<string, Answer | ((init: RequestInit | undefined) => Answer)>) {
+  const calls: { method: string; url: string; body: unknown; headers: Headers }[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : null;
+    const url = new URL(request ? request.url : String(input), "http://localhost");
+    const method = (request?.method ?? init?.method ?? "GET").toUpperCase();
+    const text = request ? await request.clone().text() : typeof init?.body === "string" ? init.body : "";
+    calls.push({
+      method,
+      url: url.pathname + url.search,
+      body: text ? JSON.parse(text) : null,
+      headers: new Headers(request?.headers ?? init?.headers),
+    });
+    const answer = answers[`${method} ${url.pathname}`];
+    const { status = 200, body = null } = (typeof answer === "function" ? answer(init) : answer) ?? {
+      status: 404,
+      body: { code: "not_found", message: "Not found." },
+    };
+    return new Response(body === null ? null : JSON.stringify(body), {
+      status,
+      headers: { "Content-Type": "application/json" },
+    });
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  return calls;
+}

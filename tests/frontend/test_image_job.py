@@ -1,0 +1,58 @@
+"""A DeepDream job from the job form, its picture and frames shown in the job's gallery."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from tests.frontend.conftest import LAPTOP
+from tests.frontend.pages import log_in
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def picture_png(height: int = 40, width: int = 60) -> bytes:
+    from PIL import Image
+
+    y, x = np.mgrid[0:height, 0:width]
+    rgb = np.stack([x * 255 // width, y * 255 // height, (x + y) * 255 // (width + height)], -1)
+    buffer = io.BytesIO()
+    Image.fromarray(rgb.astype(np.uint8), "RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_dream_submitted_from_the_form_shows_its_pictures(
+    browser, app_url, user, gpu_worker, screenshot, tmp_path
+):  # noqa: ANN001
+    from neuroyard.jobs.kinds import KINDS
+
+    if "deepdream" not in KINDS:
+        pytest.skip("this server has no deepdream jobs yet")
+    (tmp_path / "photo.png").write_bytes(picture_png())
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    log_in(page, app_url, "ada")
+    page.goto(f"{app_url}/jobs/new")
+    page.get_by_role("radio", name=re.compile("DeepDream")).check()
+    page.get_by_label("Image", exact=True).set_input_files(tmp_path / "photo.png")
+    page.get_by_label("Octaves", exact=True).fill("1")
+    page.get_by_label("Steps per octave").fill("2")
+    page.get_by_role("button", name="Submit job").click()
+    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
+
+    expect(page.locator("h1 .badge")).to_have_text("Succeeded", timeout=240_000)
+    gallery = page.get_by_label("Image outputs")
+    expect(gallery.get_by_role("img", name="dream.png")).to_be_visible(timeout=10_000)
+    loaded = gallery.locator("img").evaluate_all(
+        "(images) => images.every((image) => image.complete && image.naturalWidth > 0)"
+    )
+    assert loaded, "every output picture should load"
+    # each optimisation step is a point on the job's curves, live like a training's epochs
+    expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "2")
+    expect(page.get_by_test_id("activity-log")).to_contain_text("Step 2 of 2")
+    screenshot(page, "16-deepdream")
+    context.close()
