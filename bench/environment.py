@@ -1,0 +1,22 @@
+"""A private Neuroyard for one benchmark run: its own var dir (SQLite, media, worker cache) and
+Redis, and Django set up on them. Import it first: `from bench.environment import VAR`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+VAR = Path(tempfile.mkdtemp(prefix="neuroyard-bench-"))
+os.environ.setdefault("NEUROYARD_VAR_DIR", str(VAR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuroyard.config.settings")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from neuroyard.core.redis_server import start_redis  # noqa: E402
+
+if not os.environ.get("REDIS_URL"):
+    _redis, os.environ["REDIS_URL"] = start_redis(data_dir=VAR / "redis")
+
+import django  # noqa: E402
+
+django.setup()

@@ -1,0 +1,163 @@
+"""Benchmark: the platform's overhead on a training job, and job start latency.
+
+(a) worker pick-up to model stored, divided by the same fit + save in plain Keras;
+    goal <= 1.05.
+(b) submit-to-running latency with a warm worker, beside a raw Celery no-op round trip on
+    the same Redis and worker; goal p50 <= 50 ms.
+
+Both references are measured in the same run. Starts its own Redis, SQLite database and
+worker process: `make bench` (or `python -m bench.train_job`).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.environment import VAR  # first: Django set up on the run's own var dir and Redis
+
+# isort: split
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from tests.conftest import mlp_spec, npz_upload
+from tests.stack import CpuWorkerProcess, WorkerProcess, wait_for
+
+EPOCHS, BATCH, SEED = 5, 128, 0
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+LATENCY_SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "30"))
+
+
+def mnist_shaped_digits(samples: int = 12_000) -> dict[str, np.ndarray]:
+    """scikit-learn's digits upscaled to 28x28 and tiled: MNIST's shape without a download."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = np.kron(digits.images / 16.0, np.ones((4, 4)))  # 8x8 -> 32x32
+    images = images[:, 2:30, 2:30].reshape(len(images), 784).astype(np.float32)
+    reps = -(-samples // len(images))
+    x = np.tile(images, (reps, 1))[:samples]
+    y = np.tile(digits.target, reps)[:samples].astype(np.int64)
+    return {"x": x, "y": y, "x_test": images[:500], "y_test": digits.target[:500]}
+
+
+def plain_keras_seconds(arrays: dict[str, np.ndarray], out: Path) -> float:
+    import keras
+
+    started = time.perf_counter()
+    keras.utils.set_random_seed(SEED)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(arrays["x"], arrays["y"], epochs=EPOCHS, batch_size=BATCH, verbose=0)
+    model.evaluate(arrays["x_test"], arrays["y_test"], verbose=0)
+    model.save(out)
+    return time.perf_counter() - started
+
+
+def submit(api: APIClient, dataset: str, spec: str, epochs: int) -> str:
+    response = api.post(
+        "/api/v1/jobs/",
+        {
+            "kind": "train",
+            "dataset": dataset,
+            "spec": spec,
+            "params": {"epochs": epochs, "batch_size": BATCH, "seed": SEED},
+        },
+        format="json",
+    )
+    assert response.status_code == 202, response.content
+    return response.json()["id"]
+
+
+def main() -> int:
+    from neuroyard.datasets.models import Dataset
+    from neuroyard.jobs.models import Artifact, Job
+    from neuroyard_worker.tasks import ping
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    api = APIClient()
+    api.force_authenticate(user)
+    worker = WorkerProcess(name="bench", log_path=VAR / "worker.log")
+    ingester = CpuWorkerProcess(name="bench-cpu", log_path=VAR / "cpu-worker.log")
+    try:
+        arrays = mnist_shaped_digits()
+        dataset = api.post(
+            "/api/v1/datasets/", {"file": npz_upload("mnist.npz", **arrays)}, format="multipart"
+        ).json()["id"]
+        wait_for(lambda: Dataset.objects.get(id=dataset).status == "ready", timeout=300)
+        spec = api.post(
+            "/api/v1/specs/", {"name": "mlp", "spec": mlp_spec(inputs=784)}, format="json"
+        ).json()["id"]
+
+        # (a) job wall time vs plain Keras, alternating so drift hits both alike
+        submit(api, dataset, spec, epochs=1)  # warm-up: input cache, first fork
+        wait_for(
+            lambda: not Job.objects.filter(status__in=Job.ACTIVE_STATUSES).exists(), timeout=600
+        )
+        platform_s, keras_s = [], []
+        for _ in range(REPEATS):
+            keras_s.append(plain_keras_seconds(arrays, VAR / "plain.keras"))
+            job_id = submit(api, dataset, spec, epochs=EPOCHS)
+            job = wait_for(
+                lambda job_id=job_id: Job.objects.filter(
+                    id=job_id, status__in=Job.FINAL_STATUSES
+                ).first(),
+                timeout=600,
+            )
+            assert job.status == "succeeded", job.error_message
+            stored = Artifact.objects.get(job=job, kind="model").created_at
+            platform_s.append((stored - job.started_at).total_seconds())
+        ratio = statistics.median(platform_s) / statistics.median(keras_s)
+
+        # (b) submit-to-running with a warm worker vs. a raw Celery round trip
+        latencies = []
+        for _ in range(LATENCY_SAMPLES):
+            time.sleep(0.3)  # let the pool fork its next warm child
+            submitted = time.time()
+            job_id = submit(api, dataset, spec, epochs=1)
+            job = wait_for(
+                lambda job_id=job_id: Job.objects.filter(
+                    id=job_id, status__in=Job.FINAL_STATUSES
+                ).first(),
+                timeout=120,
+                every=0.02,
+            )
+            latencies.append(job.started_at.timestamp() - submitted)
+        round_trips = []
+        for _ in range(LATENCY_SAMPLES):
+            time.sleep(0.3)
+            started = time.perf_counter()
+            ping.apply_async(queue="gpu").get(timeout=30)
+            round_trips.append(time.perf_counter() - started)
+    finally:
+        worker.stop()
+        ingester.stop()
+
+    p50 = statistics.median(latencies) * 1000
+    p50_raw = statistics.median(round_trips) * 1000
+    print(
+        f"(a) job wall time: platform {statistics.median(platform_s):.2f}s, "
+        f"plain Keras {statistics.median(keras_s):.2f}s  ratio {ratio:.3f}  (goal <= 1.05)"
+    )
+    print(
+        f"(b) submit-to-running p50 {p50:.1f} ms (p90 {np.percentile(latencies, 90) * 1000:.1f}), "
+        f"raw Celery round trip p50 {p50_raw:.1f} ms  ratio {p50 / p50_raw:.2f}  "
+        f"(goal p50 <= 50 ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
