@@ -14,8 +14,6 @@ import pytest
 from tests.stack import REPO
 
 
-
-
 @pytest.fixture(scope="package", autouse=True)
 def allow_orm_beside_playwright() -> Iterator[None]:
     """Playwright's sync API runs an event loop in this thread; Django would then refuse the
@@ -88,8 +86,10 @@ def inference(request: pytest.FixtureRequest) -> object:
     return _worker_if_any(request, "inference_worker")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
+    """One Chromium for the browser tests. Package-scoped: Playwright's event loop must stop
+    before the tests after these run, or Django refuses their ORM calls."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
