@@ -23,6 +23,7 @@ import numpy as np
 from neuroyard_worker.engine.errors import EngineError
 
 STATE_FILE = "checkpoint.json"
+MODEL_FILE_PREFIX = "epoch-"  # then the epoch number: epoch-00003.npz
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def checkpoint_save(
     spec_digest: str,
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    model_file = f"epoch-{epochs_completed:05d}.npz"
+    model_file = f"{MODEL_FILE_PREFIX}{epochs_completed:05d}.npz"
     arrays: dict[str, Any] = {
         f"model_{i}": np.asarray(v.numpy()) for i, v in enumerate(model.weights)
     }
@@ -63,7 +64,7 @@ def checkpoint_save(
     state_tmp = directory / f".{STATE_FILE}.partial"
     state_tmp.write_text(json.dumps(state))
     os.replace(state_tmp, directory / STATE_FILE)
-    for stale in directory.glob("epoch-*.npz"):
+    for stale in directory.glob(f"{MODEL_FILE_PREFIX}*.npz"):
         if stale.name != model_file:
             stale.unlink(missing_ok=True)
 

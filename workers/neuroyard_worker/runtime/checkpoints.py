@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from neuroyard_worker.engine.checkpoint import STATE_FILE
+from neuroyard_worker.engine.checkpoint import MODEL_FILE_PREFIX, STATE_FILE
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def _stored_model_files(job_id: str) -> list[str]:
         _, files = default_storage.listdir(_prefix(job_id))
     except FileNotFoundError:
         return []
-    return [name for name in files if name.endswith(".keras")]
+    return [name for name in files if name.startswith(MODEL_FILE_PREFIX)]
 
 
 def _replace(name: str, path: Path) -> None:
