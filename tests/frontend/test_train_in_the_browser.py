@@ -40,7 +40,12 @@ def test_digits_images_train_from_the_mnist_template_live_and_download(
     expect(stats.locator(".stat", has_text="Classes")).to_contain_text("10")
     expect(stats.locator(".stat", has_text="Input shape")).to_contain_text("(8, 8, 1)")
     expect(page.get_by_label("Samples per class").get_by_role("listitem")).to_have_count(10)
-    expect(page.get_by_test_id("preview-thumbnails").get_by_role("img").first).to_be_visible()
+    thumbnails = page.get_by_test_id("preview-thumbnails").get_by_role("img")
+    expect(thumbnails).to_have_count(30)  # three of each class
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=preview-thumbnails] img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)"
+    )
     screenshot(page, "02-dataset")
 
     go_to(page, "Networks")
