@@ -59,12 +59,31 @@ def keras_evaluate(api: Any, model_id: str, x: np.ndarray, y: np.ndarray, tmp: P
     return float(model.evaluate(x, y, verbose=0)[1])
 
 
+def predicted_file(api: Any, model_id: str, upload: io.BytesIO, worker: Any) -> dict[str, Any]:
+    """A predict job on a file given with it, finished."""
+    response = api.post(
+        "/api/v1/jobs/",
+        {"kind": "predict", "model": model_id, "params": json.dumps({}), "data": upload},
+        format="multipart",
+    )
+    assert response.status_code == 202, response.content
+    return finished(api, response.json()["id"], worker)
+
+
+def keras_predicted_classes(path: Path, x: np.ndarray) -> list[int]:
+    import keras
+
+    model = keras.saving.load_model(path, safe_mode=True)
+    return [int(c) for c in np.argmax(model.predict(x, verbose=0), axis=1)]
+
+
 def test_predictions_on_a_held_out_test_set_match_keras_evaluate(
     api, user, cpu_worker, gpu_worker, tmp_path: Path
 ) -> None:  # noqa: ANN001
     arrays = digits_arrays()
     dataset_id, model_id = digits_model(api, user, arrays, tmp_path)
     expected = keras_evaluate(api, model_id, arrays["x_test"], arrays["y_test"], tmp_path)
+    keras_classes = keras_predicted_classes(tmp_path / "download.keras", arrays["x_test"])
     test_samples = len(arrays["y_test"])
 
     response = api.post(
@@ -88,15 +107,20 @@ def test_predictions_on_a_held_out_test_set_match_keras_evaluate(
 
     # The same samples as a file given with the job: ingested, predicted, the same accuracy.
     held_out = npz_upload("held-out.npz", x=arrays["x_test"], y=arrays["y_test"])
-    response = api.post(
-        "/api/v1/jobs/",
-        {"kind": "predict", "model": model_id, "params": json.dumps({}), "data": held_out},
-        format="multipart",
-    )
-    assert response.status_code == 202, response.content
-    job = finished(api, response.json()["id"], gpu_worker)
+    job = predicted_file(api, model_id, held_out, gpu_worker)
     assert job["result"]["samples"] == test_samples
     assert job["result"]["metrics"]["accuracy"] == pytest.approx(expected, abs=1e-6)
+
+    # New samples come without labels: predictions, and no metrics made up for them.
+    unlabelled = npz_upload("new-digits.npz", x=arrays["x_test"])
+    job = predicted_file(api, model_id, unlabelled, gpu_worker)
+    assert job["result"]["samples"] == test_samples
+    assert job["result"]["labelled"] is False and job["result"]["metrics"] == {}
+    files = artifact_bytes(api, job["id"])
+    assert set(files) == {"data", "predictions.csv", "predictions.npz"}  # no confusion matrix
+    rows = list(csv.DictReader(io.StringIO(files["predictions.csv"].decode())))
+    assert "true_label" not in rows[0]
+    assert [row["predicted_label"] for row in rows] == [str(c) for c in keras_classes]
 
 
 def image_folder_zip(images: np.ndarray, labels: np.ndarray, names: list[str]) -> io.BytesIO:

@@ -7,6 +7,7 @@ from typing import Any
 
 TASKS = ("auto", "classification", "regression")
 COLOR_MODES = ("auto", "grayscale", "rgb")
+PURPOSES = ("train", "predict")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class IngestOptions:
     seed: int = 0
     max_tokens: int = 20_000  # text: vocabulary size, counting padding and out-of-vocabulary
     sequence_length: int | None = None  # text: tokens per sample; None: the longest, up to 256
+    # "predict": inputs of a prediction job, which may come without labels (an NPZ without
+    # `y`, a CSV without the label column) and need not hold every class
+    purpose: str = "train"
 
     def to_json(self) -> dict[str, Any]:
         values = asdict(self)

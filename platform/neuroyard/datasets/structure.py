@@ -61,10 +61,15 @@ class ArrayHeader:
 
 @dataclass(frozen=True)
 class NpzLayout:
-    """The arrays of an NPZ by split: {"train": (x, y), "test": (x_test, y_test), ...}."""
+    """The arrays of an NPZ by split: {"train": (x, y), "test": (x_test, y_test), ...}; every
+    y None when the file has no labels (inputs to predict)."""
 
-    splits: dict[str, tuple[ArrayHeader, ArrayHeader]]
+    splits: dict[str, tuple[ArrayHeader, ArrayHeader | None]]
     class_names: ArrayHeader | None = None
+
+    @property
+    def labelled(self) -> bool:
+        return self.splits["train"][1] is not None
 
 
 def read_npy_header(handle: IO[bytes], name: str) -> tuple[tuple[int, ...], bool, np.dtype]:
@@ -84,13 +89,17 @@ def read_npy_header(handle: IO[bytes], name: str) -> tuple[tuple[int, ...], bool
     return tuple(shape), bool(fortran), dtype
 
 
-def npz_layout(path: Path) -> NpzLayout:
+def npz_layout(path: Path, *, labels_optional: bool = False) -> NpzLayout:
+    """`labels_optional`: an NPZ without `y` is inputs to predict; its `x_val` and `x_test` are
+    taken too, and any `y_*` ignored."""
     with open_archive(path, what="NumPy .npz archive") as archive:
         headers = {
             header.name: header
             for header in (_array_header(archive, info) for info in archive.infolist())
             if header is not None
         }
+    if labels_optional and "x" in headers and "y" not in headers:
+        return _unlabelled_npz_layout(headers)
     missing = sorted({"x", "y"} - set(headers))
     if missing:
         raise invalid(
@@ -107,13 +116,23 @@ def npz_layout(path: Path) -> NpzLayout:
         if x_name in headers:
             splits[split] = (headers[x_name], headers[y_name])
     for x, y in splits.values():
-        _check_array_pair(x, y, reference=splits["train"][0])
+        _check_samples(x, reference=splits["train"][0])
+        _check_labels(x, y)
     class_names = headers.get("class_names")
     if class_names is not None and (class_names.dtype.kind != "U" or len(class_names.shape) != 1):
         raise invalid(
             "dataset_bad_labels", "'class_names' must be a 1-D array of strings, one per class."
         )
     return NpzLayout(splits=splits, class_names=class_names)
+
+
+def _unlabelled_npz_layout(headers: dict[str, ArrayHeader]) -> NpzLayout:
+    splits: dict[str, tuple[ArrayHeader, ArrayHeader | None]] = {}
+    for split, (x_name, _) in NPZ_SPLITS.items():
+        if x_name in headers:
+            _check_samples(headers[x_name], reference=headers["x"])
+            splits[split] = (headers[x_name], None)
+    return NpzLayout(splits=splits)
 
 
 def _array_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ArrayHeader | None:
@@ -136,27 +155,30 @@ def _array_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ArrayHeade
                        fortran_order=fortran)  # fmt: skip
 
 
-def _check_array_pair(x: ArrayHeader, y: ArrayHeader, *, reference: ArrayHeader) -> None:
+def _check_samples(x: ArrayHeader, *, reference: ArrayHeader) -> None:
     if len(x.shape) == 0 or x.shape[0] == 0:
         raise invalid("dataset_empty", f"'{x.name}' has no samples.")
+    if x.dtype.kind not in "biuf":
+        raise invalid("dataset_not_numeric", f"'{x.name}' must be numeric; its dtype is {x.dtype}.")
+    if x.sample_shape != reference.sample_shape:
+        raise invalid(
+            "dataset_shape_mismatch",
+            f"'{x.name}' samples have shape {list(x.sample_shape)}, but "
+            f"'{reference.name}' samples have shape {list(reference.sample_shape)}.",
+        )
+
+
+def _check_labels(x: ArrayHeader, y: ArrayHeader) -> None:
     if len(y.shape) == 0 or x.shape[0] != y.shape[0]:
         y_samples = y.shape[0] if y.shape else "no"
         raise invalid(
             "dataset_shape_mismatch",
             f"'{x.name}' has {x.shape[0]} samples but '{y.name}' has {y_samples}; they must match.",
         )
-    if x.dtype.kind not in "biuf":
-        raise invalid("dataset_not_numeric", f"'{x.name}' must be numeric; its dtype is {x.dtype}.")
     if y.dtype.kind not in "biufU":
         raise invalid(
             "dataset_not_numeric",
             f"'{y.name}' must be numbers or class names; its dtype is {y.dtype}.",
-        )
-    if x.sample_shape != reference.sample_shape:
-        raise invalid(
-            "dataset_shape_mismatch",
-            f"'{x.name}' samples have shape {list(x.sample_shape)}, but "
-            f"'{reference.name}' samples have shape {list(reference.sample_shape)}.",
         )
 
 
@@ -166,7 +188,7 @@ def _check_array_pair(x: ArrayHeader, y: ArrayHeader, *, reference: ArrayHeader)
 @dataclass(frozen=True)
 class CsvLayout:
     header: list[str]
-    label_at: int
+    label_at: int | None  # None: inputs to predict, without labels
     text_at: int | None = None  # text CSV: the text column
 
     @property
@@ -207,7 +229,11 @@ def csv_header(path: Path) -> list[str]:
 
 
 def csv_layout(path: Path, options: IngestOptions, *, text: bool = False) -> CsvLayout:
+    """With `options.purpose` "predict", the CSV may lack the label column."""
     header = csv_header(path)
+    if options.purpose == "predict" and options.label_column not in header:
+        text_at = _column(header, options.text_column, "text") if text else None
+        return CsvLayout(header=header, label_at=None, text_at=text_at)
     label_at = _column(header, options.label_column, "label")
     if not text:
         if len(header) == 1:

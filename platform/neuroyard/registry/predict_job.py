@@ -51,12 +51,13 @@ def data_format(path: Path, *, model_kind: str = "") -> str:
 
 
 def validate_prediction_file(name: str, upload: Any) -> None:
-    """What the file's headers can tell without the model: an NPZ with x and y, an image-folder
-    ZIP, or a UTF-8 CSV with a header row. The rest is checked as the job converts it."""
+    """What the file's headers can tell without the model: an NPZ with x (and y, if labelled),
+    an image-folder ZIP, or a UTF-8 CSV with a header row (the label column optional). The rest
+    is checked as the job converts it."""
     with _local_copy(upload) as path:
         fmt = data_format(path)
         if fmt == NPZ:
-            structure.npz_layout(path)
+            structure.npz_layout(path, labels_optional=True)
         elif fmt == IMAGE_FOLDER:
             with structure.open_archive(path) as archive:
                 structure.image_folder_layout(archive)

@@ -69,12 +69,21 @@ def test_a_file_that_is_no_dataset_is_refused(api, model) -> None:  # noqa: ANN0
     assert_refused(post(api, model=str(model.id), data=garbage), "dataset_unreadable")
 
 
-def test_an_npz_without_labels_is_refused(api, model) -> None:  # noqa: ANN001
-    upload = npz_upload(x=np.zeros((3, 64), np.float32))
+def test_an_npz_without_samples_is_refused(api, model) -> None:  # noqa: ANN001
+    upload = npz_upload(y=np.zeros(3, np.int64))
 
     message = assert_refused(post(api, model=str(model.id), data=upload), "dataset_missing_array")
 
-    assert "'y'" in message
+    assert "'x'" in message
+
+
+def test_an_npz_without_labels_is_taken_as_new_samples_to_predict(api, model) -> None:  # noqa: ANN001
+    upload = npz_upload(x=np.zeros((3, 64), np.float32))
+
+    response = post(api, model=str(model.id), data=upload)
+
+    assert response.status_code == 202, response.content
+    assert Job.objects.get().kind == "predict"
 
 
 def test_a_predict_job_needs_a_model(api, user) -> None:  # noqa: ANN001

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from sklearn.datasets import load_digits
 
+from neuroyard.core.errors import DomainError
 from neuroyard.datasets.options import IngestOptions
 from neuroyard_worker.engine import infer as infer_module
 from neuroyard_worker.engine.errors import EngineError
@@ -246,3 +247,71 @@ def test_a_split_the_data_lacks_is_data_invalid(
         predict(
             request_for(digits_model, tmp_path / "plain.npz", tmp_path / "out", split="validation")
         )
+
+
+PREDICT = IngestOptions(purpose="predict", task="classification")
+
+
+def test_samples_without_labels_get_predictions_and_no_metrics(
+    digits: dict[str, np.ndarray], digits_model: Path, tmp_path: Path
+) -> None:
+    np.savez(tmp_path / "new.npz", x=digits["x_test"])
+    converted = convert(tmp_path / "new.npz", tmp_path / "new", format="npz", options=PREDICT)
+    assert converted.manifest.labelled is False
+    expected = keras.saving.load_model(digits_model).predict(digits["x_test"], verbose=0)
+
+    result = predict(request_for(digits_model, converted.folder, tmp_path / "out", split="all"))
+
+    assert result.labelled is False and result.metrics == {}
+    assert result.confusion_matrix_path is None
+    assert result.csv_path is not None
+    rows = read_csv(result.csv_path)
+    assert "true_label" not in rows[0]
+    assert [int(r["predicted_label"]) for r in rows] == expected.argmax(axis=1).tolist()
+
+
+def test_a_table_without_its_label_column_is_inputs_to_predict(tmp_path: Path) -> None:
+    (tmp_path / "new.csv").write_text("a,b\n1,2\n3,4\n5,6\n")
+
+    converted = convert(tmp_path / "new.csv", tmp_path / "new", format="csv", options=PREDICT)
+
+    assert converted.manifest.labelled is False
+    assert converted.manifest.splits["train"].samples == 3
+    assert converted.preview["columns"] == ["a", "b"]
+    assert converted.preview["rows"][2] == [5.0, 6.0]
+
+
+def test_texts_without_labels_are_inputs_to_predict(tmp_path: Path) -> None:
+    (tmp_path / "new.csv").write_text("text\nwhat a film\nnot for me\n")
+
+    converted = convert(tmp_path / "new.csv", tmp_path / "new", format="text_csv", options=PREDICT)
+
+    assert converted.manifest.labelled is False
+    assert converted.preview["columns"] == ["text"]
+    assert "label_column" not in converted.manifest.preprocessing
+
+
+def test_training_data_still_needs_labels_and_enough_of_each_class(tmp_path: Path) -> None:
+    np.savez(tmp_path / "x.npz", x=np.ones((12, 3), np.float32))
+    with pytest.raises(DomainError) as caught:
+        convert(tmp_path / "x.npz", tmp_path / "x", format="npz", options=IngestOptions())
+    assert caught.value.code == "dataset_missing_array"
+
+    np.savez(tmp_path / "one.npz", x=np.ones((3, 3), np.float32), y=np.zeros(3, np.int64))
+    with pytest.raises(DomainError) as caught:
+        convert(tmp_path / "one.npz", tmp_path / "one", format="npz", options=IngestOptions())
+    assert caught.value.code == "dataset_bad_labels"
+    # ...while three labelled samples of one class are fine to predict
+    converted = convert(tmp_path / "one.npz", tmp_path / "p", format="npz", options=PREDICT)
+    assert converted.manifest.labelled is True
+
+
+def test_a_model_is_never_trained_on_samples_without_labels(tmp_path: Path) -> None:
+    from neuroyard_worker.engine.data import open_training_data
+
+    np.savez(tmp_path / "new.npz", x=np.ones((4, 3), np.float32))
+    converted = convert(tmp_path / "new.npz", tmp_path / "new", format="npz", options=PREDICT)
+
+    with pytest.raises(EngineError) as caught:
+        open_training_data(converted.folder)
+    assert caught.value.code == "data_invalid"

@@ -176,6 +176,8 @@ def open_training_data(path: Path, *, memory_budget: int | None = None) -> Train
         manifest = read_manifest(folder)
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise EngineError("data_invalid", f"cannot read the dataset's manifest: {error}") from error
+    if not manifest.labelled:
+        raise EngineError("data_invalid", "the data has no labels to train on")
     budget = in_memory_budget() if memory_budget is None else memory_budget
     if _in_memory_bytes(manifest) <= budget:
         return InMemoryData(_load_shards(folder, manifest))

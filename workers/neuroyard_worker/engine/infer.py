@@ -298,7 +298,7 @@ def _open_folder(folder: Path, split: str) -> _Data:
             for shard in manifest.splits[name].shards:
                 for begin in range(0, shard.samples, size):
                     x, y = load_shard(folder, shard, manifest, begin, begin + size)
-                    yield name, x, y
+                    yield name, x, (y if manifest.labelled else None)
 
     return _Data(
         samples=sum(manifest.splits[s].samples for s in splits),

@@ -42,7 +42,7 @@ def convert(source: Path, folder: Path, *, format: str, options: IngestOptions) 
     """Validate and convert `source`; raises DomainError saying what is wrong with it."""
     folder.mkdir(parents=True, exist_ok=True)
     writer, preview = READERS[format](source, folder, options)
-    manifest, stats = writer.finish()
+    manifest, stats = writer.finish(for_training=options.purpose == "train")
     thumbnails: list[Path] = []
     if preview is None:
         preview, thumbnails = make_preview(folder, manifest, stats)

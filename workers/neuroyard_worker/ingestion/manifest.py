@@ -44,6 +44,7 @@ class Manifest:
     preprocessing: dict[str, Any] = field(default_factory=dict)
     target_range: list[float] = field(default_factory=list)  # min and max of y over all splits
     targets_integral: bool = False  # every y a whole number
+    labelled: bool = True  # False: inputs to predict that came without labels; y is a placeholder
     format_version: int = FORMAT_VERSION
 
     def split(self, name: str) -> SplitShards | None:

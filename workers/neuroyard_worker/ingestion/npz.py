@@ -23,7 +23,7 @@ FORTRAN_MAX_BYTES = 256 * 1024 * 1024
 
 
 def ingest_npz(source: Path, folder: Path, options: IngestOptions) -> DatasetWriter:
-    layout = npz_layout(source)
+    layout = npz_layout(source, labels_optional=options.purpose == "predict")
     x_header, y_header = layout.splits["train"]
     if math.prod(x_header.sample_shape) == 0:
         raise DomainError("dataset_empty", "The samples of 'x' hold no values.")
@@ -31,7 +31,8 @@ def ingest_npz(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
         class_names = None
         if layout.class_names is not None:
             class_names = [str(n) for n in _read_whole(archive, layout.class_names).tolist()]
-        hint = "regression" if y_header.dtype.kind == "f" else "classification"
+        floats = y_header is not None and y_header.dtype.kind == "f"
+        hint = "regression" if floats else "classification"
         writer = DatasetWriter(
             folder,
             sample_shape=x_header.sample_shape,
@@ -45,13 +46,21 @@ def ingest_npz(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
             ),
             preprocessing={"kind": "array"},
         )
+        writer.labelled = layout.labelled
         for split, (x, y) in layout.splits.items():
             rows = max(1, CHUNK_BYTES // max(1, _row_bytes(x)))
-            for (start, xs), (_, ys) in zip(
-                _row_chunks(archive, x, rows), _row_chunks(archive, y, rows), strict=True
-            ):
+            x_chunks = _row_chunks(archive, x, rows)
+            y_chunks = _row_chunks(archive, y, rows) if y is not None else _placeholders(x, rows)
+            for (start, xs), (_, ys) in zip(x_chunks, y_chunks, strict=True):
                 writer.add(xs, ys, split=split, locate=_sample_locator(start, x.name))
     return writer
+
+
+def _placeholders(x: ArrayHeader, rows: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Labels for inputs that have none: zeros, which the manifest says are not labels."""
+    samples = x.shape[0]
+    for start in range(0, samples, rows):
+        yield start, np.zeros(min(rows, samples - start), np.int64)
 
 
 def _sample_locator(start: int, name: str) -> Locate:

@@ -40,10 +40,11 @@ def make_preview(
     x, y = _first_samples(folder, manifest, PREVIEW_ROWS)
     labels = [_label(manifest, value) for value in y]
     if manifest.preprocessing.get("kind") == "table":
-        columns = [*manifest.preprocessing["columns"], manifest.preprocessing["label_column"]]
-        rows: list[Any] = [
-            [*map(short_float, xi), label] for xi, label in zip(x, labels, strict=True)
-        ]
+        columns = list(manifest.preprocessing["columns"])
+        rows: list[Any] = [list(map(short_float, xi)) for xi in x]
+        if manifest.labelled:
+            columns.append(manifest.preprocessing["label_column"])
+            rows = [[*row, label] for row, label in zip(rows, labels, strict=True)]
         return {"kind": "table", "columns": columns, "rows": rows}, []
     rows = [
         {"x": xi.reshape(-1)[:PREVIEW_VALUES].tolist(), "y": label}

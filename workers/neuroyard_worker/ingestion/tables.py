@@ -61,6 +61,8 @@ def csv_chunks(source: Path, layout: CsvLayout) -> Iterator[tuple[list[int], lis
 
 
 def label_cells(cells: np.ndarray, lines: list[int], layout: CsvLayout) -> np.ndarray:
+    if layout.label_at is None:  # inputs to predict: placeholders the manifest disowns
+        return np.zeros(len(cells), np.int64)
     labels = np.char.strip(cells[:, layout.label_at])
     empty = labels == ""
     if empty.any():
@@ -80,18 +82,17 @@ def line_locator(lines: list[int]) -> Locate:
 def ingest_csv(source: Path, folder: Path, options: IngestOptions) -> DatasetWriter:
     layout = csv_layout(source, options)
     features = [i for i in range(len(layout.header)) if i != layout.label_at]
+    label_column = layout.header[layout.label_at] if layout.label_at is not None else None
     writer = DatasetWriter(
         folder,
         sample_shape=(len(features),),
         x_dtype=np.float32,
         labels=Labels(task=options.task),
         router=split_router(options),
-        preprocessing={
-            "kind": "table",
-            "columns": layout.feature_columns,
-            "label_column": layout.header[layout.label_at],
-        },
+        preprocessing={"kind": "table", "columns": layout.feature_columns}
+        | ({"label_column": label_column} if label_column is not None else {}),
     )
+    writer.labelled = label_column is not None
     rows_seen = 0
     for lines, rows in csv_chunks(source, layout):
         cells = np.array(rows, dtype=str)

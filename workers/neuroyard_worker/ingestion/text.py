@@ -46,9 +46,8 @@ def ingest_text_csv(
             counts.update(words)
             longest = max(longest, len(words))
             if len(preview_rows) < PREVIEW_ROWS:
-                preview_rows.append(
-                    [row[layout.text_at][:PREVIEW_TEXT_CHARS], row[layout.label_at].strip()]
-                )
+                label = [row[layout.label_at].strip()] if layout.label_at is not None else []
+                preview_rows.append([row[layout.text_at][:PREVIEW_TEXT_CHARS], *label])
     if not preview_rows:
         raise DomainError("dataset_empty", "The CSV has a header but no rows.")
     if not counts:
@@ -57,6 +56,9 @@ def ingest_text_csv(
     vocabulary = [PADDING, OUT_OF_VOCABULARY] + [w for w, _ in ranked[: options.max_tokens - 2]]
     index = {word: i for i, word in enumerate(vocabulary)}
     length = options.sequence_length or max(1, min(longest, MAX_AUTO_SEQUENCE_LENGTH))
+    columns = [layout.header[layout.text_at]]
+    if layout.label_at is not None:  # else inputs to predict, without labels
+        columns.append(layout.header[layout.label_at])
     writer = DatasetWriter(
         folder,
         sample_shape=(length,),
@@ -65,8 +67,7 @@ def ingest_text_csv(
         router=split_router(options),
         preprocessing={
             "kind": "text",
-            "text_column": layout.header[layout.text_at],
-            "label_column": layout.header[layout.label_at],
+            "text_column": columns[0],
             "standardize": "lower_and_strip_punctuation",
             "split": "whitespace",
             "sequence_length": length,
@@ -74,8 +75,10 @@ def ingest_text_csv(
             "truncating": "post",
             "vocabulary_size": len(vocabulary),
             "vocabulary": vocabulary,
-        },
+        }
+        | ({"label_column": columns[1]} if len(columns) > 1 else {}),
     )
+    writer.labelled = len(columns) > 1
     for lines, rows in csv_chunks(source, layout):
         x = np.zeros((len(rows), length), np.int32)
         for r, row in enumerate(rows):
@@ -83,6 +86,5 @@ def ingest_text_csv(
             x[r, : len(ids)] = ids
         labels = label_cells(np.array(rows, dtype=str), lines, layout)
         writer.add(x, labels, locate=line_locator(lines))
-    preview = {"kind": "text", "columns": [layout.header[layout.text_at],
-               layout.header[layout.label_at]], "rows": preview_rows}  # fmt: skip
+    preview = {"kind": "text", "columns": columns, "rows": preview_rows}
     return writer, preview

@@ -135,6 +135,7 @@ class DatasetWriter:
         rows = max(1, SHARD_BYTES // sample_bytes)
         self.sinks = {split: _SplitSink(folder, split, rows) for split in SPLITS}
         self.x_min, self.x_max = math.inf, -math.inf
+        self.labelled = True  # a reader of unlabelled inputs adds placeholder labels and says so
 
     def add(
         self, x: np.ndarray, y_raw: np.ndarray, *, split: str = "train", locate: Locate
@@ -167,8 +168,9 @@ class DatasetWriter:
             mask = route == number
             self.sinks[target].add(x[mask], {v: values[mask] for v, values in y.items()})
 
-    def finish(self) -> tuple[Manifest, dict[str, Any]]:
-        """Write the final label shards and the manifest; returns it and the statistics."""
+    def finish(self, *, for_training: bool = True) -> tuple[Manifest, dict[str, Any]]:
+        """Write the final label shards and the manifest; returns it and the statistics.
+        Inputs to predict (not `for_training`) need not hold two classes or enough of each."""
         for sink in self.sinks.values():
             sink.close()
         if self.sinks["train"].samples == 0:
@@ -179,7 +181,8 @@ class DatasetWriter:
         for name, sink in self.sinks.items():
             shards = [self._final_labels(shard, resolved, tally, name) for shard in sink.shards]
             splits[name] = SplitShards(samples=sink.samples, shards=shards)
-        tally.check_enough_per_class()
+        if for_training:
+            tally.check_enough_per_class()
         y_dtype = "int32" if resolved.task == "classification" else "float32"
         target_shape = [] if resolved.task == "classification" else list(tally.target_shape)
         manifest = Manifest(
@@ -193,6 +196,7 @@ class DatasetWriter:
             preprocessing=self.preprocessing,
             target_range=[tally.low, tally.high],
             targets_integral=tally.integral,
+            labelled=self.labelled,
         )
         (self.folder / MANIFEST_NAME).write_text(manifest.to_json())
         return manifest, self._stats(manifest, tally)

@@ -79,7 +79,7 @@ def _options(model: TrainedModel) -> IngestOptions:
     """Ingest a file as the model's training data was: same image size and colour mode, same
     columns; text keeps every word, to be re-encoded with the model's vocabulary."""
     steps = model.preprocessing or {}
-    values: dict[str, Any] = {"task": model.task or "auto"}
+    values: dict[str, Any] = {"task": model.task or "auto", "purpose": "predict"}
     if steps.get("kind") == "image":
         values |= {"image_size": tuple(steps["image_size"]), "color_mode": steps["color_mode"]}
     if "label_column" in steps:
