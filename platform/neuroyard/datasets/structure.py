@@ -337,10 +337,12 @@ def safe_entry_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
 
 @dataclass
 class ImageFolderLayout:
-    """Image entries by split and class; class names sorted, as Keras orders them."""
+    """Image entries by split and class; class names sorted, as Keras orders them. Unlabelled
+    (inputs to predict): no class names, every image under class "" of train."""
 
     class_names: list[str]
     entries: dict[str, dict[str, list[zipfile.ZipInfo]]] = field(default_factory=dict)
+    labelled: bool = True
 
     def files(
         self, split: str, *, seed: int | None = None
@@ -349,9 +351,10 @@ class ImageFolderLayout:
         seed, in one seeded random order instead, as Keras' `image_dataset_from_directory`
         shuffles, so that no slice of the stored samples (a validation split is the last one)
         holds only some of the classes."""
+        names = self.class_names if self.labelled else [""]
         pairs = [
             (index, info)
-            for index, name in enumerate(self.class_names)
+            for index, name in enumerate(names)
             for info in self.entries.get(split, {}).get(name, [])
         ]
         if seed is not None:
@@ -362,7 +365,11 @@ class ImageFolderLayout:
         return sum(len(infos) for infos in self.entries.get(split, {}).values())
 
 
-def image_folder_layout(archive: zipfile.ZipFile) -> ImageFolderLayout:
+def image_folder_layout(
+    archive: zipfile.ZipFile, *, labels_optional: bool = False
+) -> ImageFolderLayout:
+    """`labels_optional`: images at the top of the archive, or all in one folder, are inputs
+    to predict, without labels; in two or more folders, the folders are their classes."""
     files: list[tuple[tuple[str, ...], zipfile.ZipInfo]] = []
     for info in archive.infolist():
         parts = safe_entry_parts(info)
@@ -386,6 +393,10 @@ def image_folder_layout(archive: zipfile.ZipFile) -> ImageFolderLayout:
             f"e.g. {', '.join(unsupported[:3])}.",
             files=unsupported[:20],
         )
+    if labels_optional and len({parts[:-1] for parts, _ in files}) == 1:
+        unlabelled = sorted((info for _, info in files), key=lambda info: info.filename)
+        return ImageFolderLayout(class_names=[], entries={"train": {"": unlabelled}},
+                                 labelled=False)  # fmt: skip
     by_split = _split_folders(files)
     train = by_split.get("train", {})
     class_names = sorted(train)

@@ -60,7 +60,7 @@ def validate_prediction_file(name: str, upload: Any) -> None:
             structure.npz_layout(path, labels_optional=True)
         elif fmt == IMAGE_FOLDER:
             with structure.open_archive(path) as archive:
-                structure.image_folder_layout(archive)
+                structure.image_folder_layout(archive, labels_optional=True)
         else:
             structure.csv_header(path)
     upload.seek(0)

@@ -14,6 +14,7 @@ from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.models import Job
 from neuroyard.registry.models import TrainedModel
 from tests.conftest import npz_upload, text_upload
+from tests.platform.datasets.uploads import image_bytes, zip_upload
 from tests.platform.registry.trained_models import registered_model
 from tests.platform.specs.datasets import ready_dataset
 
@@ -84,6 +85,15 @@ def test_an_npz_without_labels_is_taken_as_new_samples_to_predict(api, model) ->
 
     assert response.status_code == 202, response.content
     assert Job.objects.get().kind == "predict"
+
+
+def test_pictures_without_class_folders_are_taken_as_new_samples_to_predict(api, model) -> None:  # noqa: ANN001
+    pixels = image_bytes(np.zeros((8, 8), np.uint8))
+    upload = zip_upload({"photo-1.png": pixels, "photo-2.png": pixels})
+
+    response = post(api, model=str(model.id), data=upload)
+
+    assert response.status_code == 202, response.content
 
 
 def test_a_predict_job_needs_a_model(api, user) -> None:  # noqa: ANN001

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +316,35 @@ def test_a_model_is_never_trained_on_samples_without_labels(tmp_path: Path) -> N
     with pytest.raises(EngineError) as caught:
         open_training_data(converted.folder)
     assert caught.value.code == "data_invalid"
+
+
+def _pictures(tmp_path: Path, names: list[str]) -> Path:
+    import zipfile
+
+    path = tmp_path / "pictures.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i, name in enumerate(names):
+            png = io.BytesIO()
+            Image.fromarray(np.full((8, 8), 20 * i, np.uint8), "L").save(png, "PNG")
+            archive.writestr(name, png.getvalue())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("names", "labelled"),
+    [
+        (["a.png", "b.png", "c.png"], False),  # at the top of the archive
+        (["new/a.png", "new/b.png"], False),  # all in one folder
+        (["cat/a.png", "dog/b.png"], True),  # a folder per class
+    ],
+)
+def test_pictures_to_predict_need_class_folders_only_to_be_labelled(
+    tmp_path: Path, names: list[str], labelled: bool
+) -> None:
+    source = _pictures(tmp_path, names)
+
+    converted = convert(source, tmp_path / "out", format="image_folder", options=PREDICT)
+
+    assert converted.manifest.labelled is labelled
+    assert converted.manifest.splits["train"].samples == len(names)
+    assert converted.manifest.sample_shape == [8, 8, 1]

@@ -74,7 +74,7 @@ def decode(data: bytes, name: str) -> Image.Image:
 def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> DatasetWriter:
     budget = UnpackBudget(settings.NEUROYARD_ARCHIVE_MAX_BYTES)
     with open_archive(source) as archive:
-        layout = image_folder_layout(archive)
+        layout = image_folder_layout(archive, labels_optional=options.purpose == "predict")
         _, first = next(layout.files("train"))
         first_image = decode(budget.read(archive, first), first.filename)
         height, width = options.image_size or _default_size(first_image)
@@ -86,7 +86,7 @@ def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> D
             folder,
             sample_shape=(height, width, channels),
             x_dtype=np.uint8,
-            labels=Labels(task=options.task, class_names=layout.class_names),
+            labels=Labels(task=options.task, class_names=layout.class_names or None),
             router=split_router(options),
             preprocessing={
                 "kind": "image",
@@ -97,6 +97,7 @@ def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> D
                 "offset": 0.0,
             },
         )
+        writer.labelled = layout.labelled
         for split in layout.entries:
             _ingest_split(archive, layout, split, writer, budget, color_mode, options.seed)
     return writer
