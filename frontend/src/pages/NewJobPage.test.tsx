@@ -46,6 +46,17 @@ describe("the job form", () => {
     expect(screen.getByLabelText("Style image")).toBeRequired();
   });
 
+  it("asks a prediction for a dataset or a file of samples, labels optional", async () => {
+    server();
+    renderWithApp(<NewJobPage />, { path: "/jobs/new", route: "/jobs/new" });
+    await userEvent.click(await screen.findByRole("radio", { name: /Batch prediction/ }));
+    const samples = screen.getByLabelText(/Samples to predict/);
+    expect(samples).toHaveAttribute("type", "file");
+    expect(samples).toHaveAttribute("accept", ".npz,.csv,.zip");
+    expect(samples).not.toBeRequired();
+    expect(samples).toHaveAccessibleDescription(/and y if you have labels/);
+  });
+
   it("starts from the template's suggested settings and submits typed params", async () => {
     const calls = server({
       "POST /api/v1/jobs/": { status: 202, body: { id: "j-1", kind: "train", status: "queued" } },

@@ -12,11 +12,19 @@ import { isAdvancedParam, kindDescription, kindTitle } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
 
 /** "content" → "Content image", "image" → "Image". */
+/** The files a job kind takes besides its dataset: images, or (predict) a data file. */
+const DATA_INPUT = "data";
+
 function inputLabel(name: string): string {
+  if (name === DATA_INPUT) return "Samples to predict";
   const words = name.replace(/_/g, " ");
   const label = words.charAt(0).toUpperCase() + words.slice(1);
   return /image/i.test(name) ? label : `${label} image`;
 }
+
+const DATA_INPUT_HELP =
+  "Instead of a dataset: an NPZ (x, and y if you have labels), a CSV (the label column optional), " +
+  "or a ZIP of pictures (in one folder per class if labelled). Read as the model's training data was.";
 
 export function NewJobPage() {
   const [params] = useSearchParams();
@@ -193,7 +201,14 @@ export function NewJobPage() {
                   <input
                     id={`job-file-${input.name}`}
                     type="file"
-                    accept={kind.artifact_kinds.includes("image") ? "image/*" : undefined}
+                    aria-describedby={input.name === DATA_INPUT ? `job-file-${input.name}-help` : undefined}
+                    accept={
+                      input.name === DATA_INPUT
+                        ? ".npz,.csv,.zip"
+                        : kind.artifact_kinds.includes("image")
+                          ? "image/*"
+                          : undefined
+                    }
                     required={input.required}
                     onChange={(e) => {
                       const file = e.target.files?.[0];
@@ -205,6 +220,11 @@ export function NewJobPage() {
                       });
                     }}
                   />
+                  {input.name === DATA_INPUT && (
+                    <small className="help" id={`job-file-${input.name}-help`}>
+                      {DATA_INPUT_HELP}
+                    </small>
+                  )}
                 </div>
               ))}
             </div>
