@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -81,7 +82,12 @@ def reconcile() -> dict[str, int]:
     lost = jobs_lost_in_broker(
         queued_before=timezone.now()
         - timedelta(seconds=settings.NEUROYARD_LOST_MESSAGE_AFTER_SECONDS),
-        in_broker=job_ids_in_broker({kind.queue for kind in KINDS.values()}),
+        # a queued job's message that a worker took this long ago and never claimed went
+        # down with that worker
+        in_broker=job_ids_in_broker(
+            {kind.queue for kind in KINDS.values()},
+            delivered_since=time.time() - settings.NEUROYARD_STALE_AFTER_SECONDS,
+        ),
     )
     for job in lost:
         log.warning("job %s: queued but its message is gone; sent again", job.id)

@@ -19,6 +19,7 @@ _JOB_IN_TASK_ID = re.compile(
 # kombu keeps messages of priority p in `<queue>\x06\x16<p>` beside the plain list
 _PRIORITY_SEPARATOR = "\x06\x16"
 _UNACKED = "unacked"
+_UNACKED_INDEX = "unacked_index"  # delivery tag -> when it was delivered (Unix time)
 
 
 def task_id_for(job_id: object) -> str:
@@ -34,13 +35,23 @@ def queue_keys(queue: str) -> list[str]:
     return [queue] + [f"{queue}{_PRIORITY_SEPARATOR}{p}" for p in range(1, 10)]
 
 
-def job_ids_in_broker(queues: set[str]) -> set[str]:
+def job_ids_in_broker(queues: set[str], *, delivered_since: float | None = None) -> set[str]:
+    """Jobs with a message waiting in `queues`, or delivered to a worker and not yet acked.
+
+    `delivered_since` (Unix time): a message delivered before it counts as lost. Its worker
+    took it and never claimed the job (a claim takes a moment), so that worker died; kombu
+    would give the message back only after the visibility timeout, hours later.
+    """
     client = broker_client()
     found: set[str] = set()
     keys = [key for queue in queues for key in queue_keys(queue)]
     for key in keys:
         for raw in client.lrange(key, 0, -1):
             found.update(m.decode() for m in _JOB_IN_TASK_ID.findall(raw))
-    for raw in client.hvals(_UNACKED):
+    for tag, raw in client.hgetall(_UNACKED).items():
+        if delivered_since is not None:
+            delivered = client.zscore(_UNACKED_INDEX, tag)
+            if delivered is not None and delivered < delivered_since:
+                continue
         found.update(m.decode() for m in _JOB_IN_TASK_ID.findall(raw))
     return found

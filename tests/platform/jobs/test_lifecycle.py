@@ -1,5 +1,6 @@
 """Job state changes under races: the database row decides who owns a job."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -73,3 +74,27 @@ def test_a_queued_job_whose_message_is_gone_is_found(job, user):  # noqa: ANN001
 
     lost = jobs_lost_in_broker(queued_before=timezone.now(), in_broker=in_broker)
     assert [j.id for j in lost] == [job.id]
+
+
+def test_a_message_taken_by_a_worker_that_died_before_claiming_its_job_is_lost(job):  # noqa: ANN001
+    """A worker took the message (unacked in Redis) and was killed before it claimed the job:
+    once the delivery is older than the patience given, the job counts as lost."""
+    queue_name = f"lifecycle-{job.id}"
+    Job.objects.filter(id=job.id).update(queue=queue_name)
+    celery_app.send_task(
+        RUN_JOB_TASK, args=[str(job.id)], queue=queue_name, task_id=task_id_for(job.id)
+    )
+    with celery_app.connection_for_read() as connection:
+        queue = connection.SimpleQueue(queue_name, no_ack=False)
+        taken = queue.get(timeout=5)  # delivered, never acked: the worker is gone
+        assert taken.headers["id"].startswith(f"job-{job.id}")
+        delivered_at = time.time()
+        try:
+            assert str(job.id) in job_ids_in_broker({queue_name})
+            assert str(job.id) in job_ids_in_broker({queue_name}, delivered_since=delivered_at - 60)
+            assert str(job.id) not in job_ids_in_broker(
+                {queue_name}, delivered_since=delivered_at + 1
+            )
+        finally:
+            taken.ack()
+            queue.close()
