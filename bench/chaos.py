@@ -24,6 +24,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")  # unused: the stack
 import django  # noqa: E402
 
 django.setup()
+# the stack is stopped in a `finally`, so a SIGTERM (timeout, kill) must unwind like Ctrl-C
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 import requests  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -3,7 +3,10 @@ Redis, and Django set up on them. Import it first: `from bench.environment impor
 
 from __future__ import annotations
 
+import atexit
 import os
+import signal
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,6 +19,9 @@ from neuroyard.core.redis_server import start_redis  # noqa: E402
 
 if not os.environ.get("REDIS_URL"):
     _redis, os.environ["REDIS_URL"] = start_redis(data_dir=VAR / "redis")
+    atexit.register(_redis.terminate)  # the run's own Redis ends with it
+# `finally` blocks (stopping workers) run on SIGTERM too, as on Ctrl-C
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 import django  # noqa: E402
 
