@@ -75,6 +75,12 @@ def _check_train_job(*, inputs: Any, **job: Any) -> None:
     train_job_check(**job)
 
 
+def _check_adversarial_job(**job: Any) -> None:
+    from neuroyard.registry.adversarial_job import adversarial_job_check  # imports models
+
+    adversarial_job_check(**job)
+
+
 KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in [
@@ -114,6 +120,7 @@ KINDS: dict[str, JobKind] = {
             optional_inputs=("image",),  # or params.sample_index of the job's dataset
             artifact_kinds=("image",),
             validate_input=validate_image_input,
+            validate_job=_check_adversarial_job,
         ),
         # Predictions of the job's model for its dataset, or for a file in any dataset format.
         JobKind(
