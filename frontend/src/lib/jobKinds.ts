@@ -111,3 +111,24 @@ export function isAdvancedParam(kind: string, param: string): boolean {
   const primary = PRIMARY[kind];
   return primary ? !primary.has(param) : ADVANCED.has(param);
 }
+
+/**
+ * The settings a job's page lists first: the kind's primary ones, and any other that differs
+ * from its default (a plain training job does not list transfer learning's head or dropout).
+ * `rest` holds the ones left at their defaults.
+ */
+export function chosenParams(
+  kind: string,
+  params: Record<string, unknown>,
+  schema: ParamsSchema | undefined,
+): { chosen: [string, unknown][]; rest: [string, unknown][] } {
+  const chosen: [string, unknown][] = [];
+  const rest: [string, unknown][] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (value === null || value === undefined) continue;
+    const fallback = schema?.properties?.[name]?.default;
+    const isDefault = fallback !== undefined && JSON.stringify(fallback) === JSON.stringify(value);
+    (isDefault && isAdvancedParam(kind, name) ? rest : chosen).push([name, value]);
+  }
+  return { chosen, rest };
+}

@@ -11,11 +11,13 @@ import {
   useArtifacts,
   useDatasets,
   useJob,
+  useJobKinds,
   useModels,
   useSpecs,
 } from "../api/queries";
 import { isFinal, type Job, type JobError } from "../api/types";
 import { ArtifactDownloads, ArtifactGallery } from "../components/ArtifactList";
+import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { LearningCurves } from "../components/LearningCurves";
 import { Loading, PageHeader } from "../components/PageHeader";
@@ -23,7 +25,7 @@ import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
 import { useJobLive, type JobLiveSources } from "../lib/jobLive";
-import { kindTitle } from "../lib/jobKinds";
+import { chosenParams, kindTitle } from "../lib/jobKinds";
 import { jobDuration, progressFraction, progressText } from "../lib/jobText";
 import { useNow } from "../lib/useNow";
 
@@ -64,8 +66,15 @@ function Details({ job }: { job: Job }) {
   const specs = useSpecs();
   const dataset = datasets.data?.results.find((d) => d.id === job.dataset);
   const spec = specs.data?.results.find((s) => s.id === job.spec);
-  const params = (job.params ?? {}) as Record<string, unknown>;
-  return (
+  const kinds = useJobKinds();
+  const schema = kinds.data?.find((k) => k.name === job.kind)?.params_schema;
+  const { chosen, rest } = chosenParams(job.kind, (job.params ?? {}) as Record<string, unknown>, schema);
+  const param = ([name, value]: [string, unknown]) => (
+    <Row key={name} label={name.replace(/_/g, " ")}>
+      <code>{JSON.stringify(value)}</code>
+    </Row>
+  );
+  const list = (
     <dl className="stats">
       {job.dataset && (
         <Row label="Dataset">
@@ -75,19 +84,23 @@ function Details({ job }: { job: Job }) {
       {job.spec && (
         <Row label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Row>
       )}
-      {Object.entries(params)
-        .filter(([, value]) => value !== null)
-        .map(([name, value]) => (
-          <Row key={name} label={name.replace(/_/g, " ")}>
-            <code>{JSON.stringify(value)}</code>
-          </Row>
-        ))}
+      {chosen.map(param)}
       <Row label="Submitted">{formatDateTime(job.created_at)}</Row>
       <Row label="Started">{formatDateTime(job.started_at)}</Row>
       <Row label="Finished">{formatDateTime(job.finished_at)}</Row>
       <Row label="Attempt">{job.attempt ?? 0}</Row>
       {job.worker && <Row label="Worker">{job.worker}</Row>}
     </dl>
+  );
+  return rest.length === 0 ? (
+    list
+  ) : (
+    <>
+      {list}
+      <Disclosure className="more-settings" summary={`Settings left at their defaults (${rest.length})`}>
+        <dl className="stats">{rest.map(param)}</dl>
+      </Disclosure>
+    </>
   );
 }
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+
+import { BUILT_IN_KINDS, chosenParams } from "./jobKinds";
+
+const train = BUILT_IN_KINDS.find((k) => k.name === "train")!;
+
+describe("the settings a job's page lists first", () => {
+  it("are the primary ones and those changed from their defaults", () => {
+    const params = {
+      epochs: 5,
+      batch_size: 128,
+      validation_split: 0,
+      seed: 0,
+      head: "replace",
+      head_dropout: 0,
+      mixed_precision: true,
+      backbone: null,
+    };
+
+    const { chosen, rest } = chosenParams("train", params, train.params_schema);
+
+    expect(chosen.map(([name]) => name)).toEqual(["epochs", "batch_size", "validation_split", "mixed_precision"]);
+    expect(rest.map(([name]) => name)).toEqual(["seed", "head", "head_dropout"]);
+  });
+
+  it("list everything when the kind's defaults are unknown", () => {
+    const { chosen, rest } = chosenParams("custom", { steps: 10 }, undefined);
+    expect(chosen).toEqual([["steps", 10]]);
+    expect(rest).toEqual([]);
+  });
+});
