@@ -48,10 +48,10 @@ def job_ids_in_broker(queues: set[str], *, delivered_since: float | None = None)
     for key in keys:
         for raw in client.lrange(key, 0, -1):
             found.update(m.decode() for m in _JOB_IN_TASK_ID.findall(raw))
+    stale: set[bytes] = set()
+    if delivered_since is not None:
+        stale = set(client.zrangebyscore(_UNACKED_INDEX, "-inf", f"({delivered_since}"))
     for tag, raw in client.hgetall(_UNACKED).items():
-        if delivered_since is not None:
-            delivered = client.zscore(_UNACKED_INDEX, tag)
-            if delivered is not None and delivered < delivered_since:
-                continue
-        found.update(m.decode() for m in _JOB_IN_TASK_ID.findall(raw))
+        if tag not in stale:
+            found.update(m.decode() for m in _JOB_IN_TASK_ID.findall(raw))
     return found

@@ -96,8 +96,8 @@ def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> D
                 "scale": 1 / 255,
                 "offset": 0.0,
             },
+            labelled=layout.labelled,
         )
-        writer.labelled = layout.labelled
         for split in layout.entries:
             _ingest_split(archive, layout, split, writer, budget, color_mode, options.seed)
     return writer

@@ -45,8 +45,8 @@ def ingest_npz(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
                 explicit=set(layout.splits) - {"train"},
             ),
             preprocessing={"kind": "array"},
+            labelled=layout.labelled,
         )
-        writer.labelled = layout.labelled
         for split, (x, y) in layout.splits.items():
             rows = max(1, CHUNK_BYTES // max(1, _row_bytes(x)))
             x_chunks = _row_chunks(archive, x, rows)

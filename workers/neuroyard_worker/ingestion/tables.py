@@ -91,8 +91,8 @@ def ingest_csv(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
         router=split_router(options),
         preprocessing={"kind": "table", "columns": layout.feature_columns}
         | ({"label_column": label_column} if label_column is not None else {}),
+        labelled=label_column is not None,
     )
-    writer.labelled = label_column is not None
     rows_seen = 0
     for lines, rows in csv_chunks(source, layout):
         cells = np.array(rows, dtype=str)

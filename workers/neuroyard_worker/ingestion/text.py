@@ -77,8 +77,8 @@ def ingest_text_csv(
             "vocabulary": vocabulary,
         }
         | ({"label_column": columns[1]} if len(columns) > 1 else {}),
+        labelled=len(columns) > 1,
     )
-    writer.labelled = len(columns) > 1
     for lines, rows in csv_chunks(source, layout):
         x = np.zeros((len(rows), length), np.int32)
         for r, row in enumerate(rows):

@@ -124,6 +124,7 @@ class DatasetWriter:
         labels: Labels,
         router: SplitRouter,
         preprocessing: dict[str, Any],
+        labelled: bool = True,  # False: inputs to predict, given placeholder labels
     ) -> None:
         self.folder = folder
         self.sample_shape = tuple(int(d) for d in sample_shape)
@@ -135,7 +136,7 @@ class DatasetWriter:
         rows = max(1, SHARD_BYTES // sample_bytes)
         self.sinks = {split: _SplitSink(folder, split, rows) for split in SPLITS}
         self.x_min, self.x_max = math.inf, -math.inf
-        self.labelled = True  # a reader of unlabelled inputs adds placeholder labels and says so
+        self.labelled = labelled
 
     def add(
         self, x: np.ndarray, y_raw: np.ndarray, *, split: str = "train", locate: Locate
