@@ -98,8 +98,9 @@ def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> D
             },
             labelled=layout.labelled,
         )
+        decoded = {first.filename: first_image}  # read once: the budget counts what is unpacked
         for split in layout.entries:
-            _ingest_split(archive, layout, split, writer, budget, color_mode, options.seed)
+            _ingest_split(archive, layout, split, writer, budget, color_mode, options.seed, decoded)
     return writer
 
 
@@ -111,13 +112,16 @@ def _ingest_split(
     budget: UnpackBudget,
     color_mode: str,
     seed: int,
+    decoded: dict[str, Image.Image],
 ) -> None:
     height, width, _ = writer.sample_shape
     images: list[np.ndarray] = []
     classes: list[int] = []
     names: list[str] = []
     for class_index, info in layout.files(split, seed=seed):
-        image = decode(budget.read(archive, info), info.filename)
+        image = decoded.pop(info.filename, None) or decode(
+            budget.read(archive, info), info.filename
+        )
         image = image.convert("L" if color_mode == "grayscale" else "RGB")
         if image.size != (width, height):
             image = image.resize((width, height), Image.Resampling.BILINEAR)

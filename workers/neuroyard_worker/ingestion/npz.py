@@ -15,7 +15,8 @@ from neuroyard.core.errors import DomainError
 from neuroyard.datasets.options import IngestOptions
 from neuroyard.datasets.structure import ArrayHeader, npz_layout, open_archive, read_npy_header
 from neuroyard_worker.ingestion.labels import Labels
-from neuroyard_worker.ingestion.writer import DatasetWriter, Locate, SplitRouter
+from neuroyard_worker.ingestion.tables import split_router
+from neuroyard_worker.ingestion.writer import DatasetWriter, Locate
 
 CHUNK_BYTES = 8 * 1024 * 1024
 # A Fortran-ordered array cannot be read row by row; below this size it is read whole.
@@ -38,29 +39,20 @@ def ingest_npz(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
             sample_shape=x_header.sample_shape,
             x_dtype=np.float32,
             labels=Labels(task=options.task, class_names=class_names, hint=hint),
-            router=SplitRouter(
-                validation=options.validation_fraction,
-                test=options.test_fraction,
-                seed=options.seed,
-                explicit=set(layout.splits) - {"train"},
-            ),
+            router=split_router(options, explicit=set(layout.splits) - {"train"}),
             preprocessing={"kind": "array"},
             labelled=layout.labelled,
         )
         for split, (x, y) in layout.splits.items():
             rows = max(1, CHUNK_BYTES // max(1, _row_bytes(x)))
             x_chunks = _row_chunks(archive, x, rows)
-            y_chunks = _row_chunks(archive, y, rows) if y is not None else _placeholders(x, rows)
-            for (start, xs), (_, ys) in zip(x_chunks, y_chunks, strict=True):
+            if y is None:  # inputs to predict: the writer gives them placeholder labels
+                for start, xs in x_chunks:
+                    writer.add(xs, None, split=split, locate=_sample_locator(start, x.name))
+                continue
+            for (start, xs), (_, ys) in zip(x_chunks, _row_chunks(archive, y, rows), strict=True):
                 writer.add(xs, ys, split=split, locate=_sample_locator(start, x.name))
     return writer
-
-
-def _placeholders(x: ArrayHeader, rows: int) -> Iterator[tuple[int, np.ndarray]]:
-    """Labels for inputs that have none: zeros, which the manifest says are not labels."""
-    samples = x.shape[0]
-    for start in range(0, samples, rows):
-        yield start, np.zeros(min(rows, samples - start), np.int64)
 
 
 def _sample_locator(start: int, name: str) -> Locate:

@@ -13,11 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import default_storage
 
 from neuroyard.core.errors import DomainError
-from neuroyard.core.storage import CHUNK
+from neuroyard.core.storage import CHUNK, storage_save_as
 from neuroyard.datasets.models import Dataset
 from neuroyard.datasets.options import IngestOptions
 from neuroyard.datasets.services import (
@@ -31,13 +30,6 @@ from neuroyard_worker.ingestion.convert import Converted, convert
 from neuroyard_worker.ingestion.manifest import MANIFEST_NAME
 
 log = logging.getLogger(__name__)
-
-
-class _MovableFile(File):
-    """A finished local file: storage on the same disk moves it instead of copying it."""
-
-    def temporary_file_path(self) -> str:
-        return str(self.name)
 
 
 def ingest_dataset(dataset_id: str) -> str:
@@ -132,12 +124,5 @@ def _store(dataset_id: str, converted: Converted) -> tuple[str, str]:
 
 
 def _save(name: str, path: Path) -> str:
-    # What an earlier, interrupted attempt left under this name goes first: storage would
-    # otherwise save under another name than the manifest says. Conversion is deterministic,
-    # so a concurrent attempt writes the same bytes.
-    default_storage.delete(name)
-    with path.open("rb") as handle:
-        stored = default_storage.save(name, _MovableFile(handle, name=str(path)))
-    if stored != name:
-        raise RuntimeError(f"storage saved {name} as {stored}")
-    return stored
+    # Conversion is deterministic, so a concurrent attempt writes the same bytes.
+    return storage_save_as(name, path, move=True)

@@ -17,12 +17,13 @@ from neuroyard_worker.ingestion.writer import DatasetWriter, Locate, SplitRouter
 CHUNK_ROWS = 8192
 
 
-def split_router(options: IngestOptions) -> SplitRouter:
+def split_router(options: IngestOptions, *, explicit: set[str] | None = None) -> SplitRouter:
+    """`explicit`: the splits the file gives itself, which no fraction is drawn from."""
     return SplitRouter(
         validation=options.validation_fraction,
         test=options.test_fraction,
         seed=options.seed,
-        explicit=set(),
+        explicit=explicit or set(),
     )
 
 
@@ -60,10 +61,11 @@ def csv_chunks(source: Path, layout: CsvLayout) -> Iterator[tuple[list[int], lis
             ) from None
 
 
-def label_cells(cells: np.ndarray, lines: list[int], layout: CsvLayout) -> np.ndarray:
-    if layout.label_at is None:  # inputs to predict: placeholders the manifest disowns
-        return np.zeros(len(cells), np.int64)
-    labels = np.char.strip(cells[:, layout.label_at])
+def label_cells(rows: list[list[str]], lines: list[int], layout: CsvLayout) -> np.ndarray | None:
+    """The label column of `rows`; None when the CSV has none (inputs to predict)."""
+    if layout.label_at is None:
+        return None
+    labels = np.char.strip(np.array([row[layout.label_at] for row in rows], dtype=str))
     empty = labels == ""
     if empty.any():
         line = lines[int(np.argmax(empty))]
@@ -96,7 +98,7 @@ def ingest_csv(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
     rows_seen = 0
     for lines, rows in csv_chunks(source, layout):
         cells = np.array(rows, dtype=str)
-        labels = label_cells(cells, lines, layout)
+        labels = label_cells(rows, lines, layout)
         writer.add(_numbers(cells[:, features], lines, layout, features), labels,
                    locate=line_locator(lines))  # fmt: skip
         rows_seen += len(rows)

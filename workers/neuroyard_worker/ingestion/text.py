@@ -84,7 +84,7 @@ def ingest_text_csv(
         for r, row in enumerate(rows):
             ids = [index.get(word, 1) for word in tokens(row[layout.text_at])[:length]]
             x[r, : len(ids)] = ids
-        labels = label_cells(np.array(rows, dtype=str), lines, layout)
+        labels = label_cells(rows, lines, layout)
         writer.add(x, labels, locate=line_locator(lines))
     preview = {"kind": "text", "columns": columns, "rows": preview_rows}
     return writer, preview

@@ -139,8 +139,9 @@ class DatasetWriter:
         self.labelled = labelled
 
     def add(
-        self, x: np.ndarray, y_raw: np.ndarray, *, split: str = "train", locate: Locate
+        self, x: np.ndarray, y_raw: np.ndarray | None, *, split: str = "train", locate: Locate
     ) -> None:
+        """`y_raw` None: inputs to predict, without labels (the writer was made unlabelled)."""
         if x.shape[1:] != self.sample_shape:
             raise DomainError(
                 "dataset_shape_mismatch",
@@ -160,6 +161,8 @@ class DatasetWriter:
                 "large for 32-bit floats).",
             )
         self.x_min, self.x_max = min(self.x_min, low), max(self.x_max, high)
+        if y_raw is None:  # placeholders, which the manifest disowns
+            y_raw = np.zeros(len(x), np.int64)
         y = self.labels.encode(y_raw)
         route = self.router.route(split, len(x))
         if route is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 
+from neuroyard.core.storage import storage_save_as
 from neuroyard_worker.engine.checkpoint import MODEL_FILE_PREFIX, STATE_FILE
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def checkpoint_upload(*, job_id: str, local_dir: Path) -> None:
     if not default_storage.exists(model_name):
         with (local_dir / state["model_file"]).open("rb") as handle:
             default_storage.save(model_name, File(handle))
-    _replace(f"{_prefix(job_id)}/{STATE_FILE}", state_path)
+    storage_save_as(f"{_prefix(job_id)}/{STATE_FILE}", state_path)
     for stale in _stored_model_files(job_id):
         if stale != state["model_file"]:
             default_storage.delete(f"{_prefix(job_id)}/{stale}")
@@ -76,11 +77,3 @@ def _stored_model_files(job_id: str) -> list[str]:
     except FileNotFoundError:
         return []
     return [name for name in files if name.startswith(MODEL_FILE_PREFIX)]
-
-
-def _replace(name: str, path: Path) -> None:
-    default_storage.delete(name)
-    with path.open("rb") as handle:
-        saved = default_storage.save(name, File(handle))
-    if saved != name:  # the storage picked another name: nothing must point at a stale file
-        raise RuntimeError(f"checkpoint state stored as {saved}, not {name}")

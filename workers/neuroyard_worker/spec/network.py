@@ -107,8 +107,11 @@ def _layer_sequence_issues(spec: NetworkSpec) -> list[SpecIssue]:
             first_use[layer.name] = index
     if issues:
         return issues  # the graph is not worth checking without unique names and one Input
-    _, graph_issues = layer_graph(spec.layers, spec.layer_names())
-    return graph_issues
+    try:
+        spec.graph  # noqa: B018 - built once here, and kept for summarising and building
+    except SpecError as error:
+        return error.errors
+    return []
 
 
 def _callback_issues(spec: NetworkSpec) -> list[SpecIssue]:
