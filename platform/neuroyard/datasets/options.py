@@ -7,7 +7,6 @@ from typing import Any
 
 TASKS = ("auto", "classification", "regression")
 COLOR_MODES = ("auto", "grayscale", "rgb")
-PURPOSES = ("train", "predict")
 
 
 @dataclass(frozen=True)

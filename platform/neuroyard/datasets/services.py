@@ -180,11 +180,11 @@ def dataset_delete(*, dataset: Dataset, user: Any) -> None:
             "Built-in example datasets are shared with every user and cannot be deleted.",
             status=403,
         )
-    active = _active_jobs(dataset)
-    if active.exists():
+    in_use = _active_jobs(dataset).count()
+    if in_use:
         raise Conflict(
             "dataset_in_use",
-            f"The dataset is used by {active.count()} queued or running job(s); "
+            f"The dataset is used by {in_use} queued or running job(s); "
             "cancel them or wait for them to finish first.",
         )
     delete_dataset_files(dataset)

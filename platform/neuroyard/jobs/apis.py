@@ -1,7 +1,5 @@
 """Job endpoints: submit, list, watch, cancel, artifacts."""
 
-import json
-
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.datasets.selectors import dataset_get
 from neuroyard.jobs.kinds import KINDS
@@ -82,16 +81,9 @@ class JobListCreateApi(PaginatedList, APIView):
         dataset = serializers.UUIDField(required=False)
         spec = serializers.UUIDField(required=False)
         model = serializers.UUIDField(required=False)
-        # A JSON object; in a multipart request (jobs with input files) a JSON string.
-        params = serializers.JSONField(required=False, default=dict)
-
-        def validate_params(self, value: object) -> object:
-            if isinstance(value, str):
-                try:
-                    return json.loads(value)
-                except json.JSONDecodeError:
-                    raise serializers.ValidationError("must be a JSON object") from None
-            return value
+        params = JsonOrStringField(
+            required=False, default=dict, invalid_message="must be a JSON object"
+        )
 
     @extend_schema(
         parameters=[

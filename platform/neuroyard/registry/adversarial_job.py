@@ -17,7 +17,7 @@ def adversarial_job_check(
     params: dict[str, Any],
     dataset: Dataset | None,
     model: Any,
-    inputs: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, Any],
     **job: Any,
 ) -> None:
     if model is not None and model.task and model.task != "classification":
@@ -26,7 +26,7 @@ def adversarial_job_check(
             f"Adversarial examples fool a classifier; this model does {model.task}.",
         )
     index = params.get("sample_index")
-    has_image = inputs is not None and IMAGE_INPUT in inputs
+    has_image = IMAGE_INPUT in inputs
     if has_image and index is not None:
         raise DomainError(
             "invalid_input", "Give an adversarial job an image or params.sample_index, not both."

@@ -1,5 +1,3 @@
-import json
-
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -10,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neuroyard.core.errors import DomainError
+from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.jobs.apis import artifact_response
 from neuroyard.registry.exports import (
@@ -64,15 +63,11 @@ class TrainedModelListApi(PaginatedList, APIView):
         task = serializers.ChoiceField(
             choices=["classification", "regression"], required=False, default=""
         )
-        # A JSON list of strings; in a multipart request a JSON string.
-        class_names = serializers.JSONField(required=False, default=list)
+        class_names = JsonOrStringField(
+            required=False, default=list, invalid_message="must be a JSON list of names"
+        )
 
         def validate_class_names(self, value: object) -> list[str]:
-            if isinstance(value, str):
-                try:
-                    value = json.loads(value)
-                except json.JSONDecodeError:
-                    raise serializers.ValidationError("must be a JSON list of names") from None
             if (
                 not isinstance(value, list)
                 or not all(isinstance(name, str) and 0 < len(name) <= 200 for name in value)

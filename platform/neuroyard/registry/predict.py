@@ -11,7 +11,6 @@ OpenAPI description.
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neuroyard.core.errors import DomainError, NotFound
+from neuroyard.core.fields import JsonOrStringField
 from neuroyard.registry.inference import (
     Pending,
     PredictionListener,
@@ -114,22 +114,15 @@ class PredictApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
-        inputs = serializers.JSONField(
+        inputs = JsonOrStringField(
             required=False,
+            invalid_message="must be a JSON list",
             help_text="A list of samples, raw as the training data was: numbers (an array of "
             "the model's input shape), a table row (a list, or an object by column), a text, "
             "or an image as base64. In a multipart request a JSON string; image files may be "
             "uploaded instead, one sample each.",
         )
         top_k = serializers.IntegerField(min_value=1, max_value=100, default=5)
-
-        def validate_inputs(self, value: Any) -> Any:
-            if isinstance(value, str):
-                try:
-                    return json.loads(value)
-                except json.JSONDecodeError:
-                    raise serializers.ValidationError("must be a JSON list") from None
-            return value
 
     @extend_schema(
         request=Input,

@@ -84,20 +84,17 @@ def predict_job_check(
     params: dict[str, Any],
     dataset: Dataset | None,
     model: Any,
-    inputs: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, Any],
     **job: Any,
 ) -> None:
     """A predict job takes a ready dataset or a file (not both) that fits its model."""
-    if inputs is not None:
-        if dataset is not None and DATA_INPUT in inputs:
-            raise DomainError(
-                "invalid_input", "Give a predict job a dataset or a data file, not both."
-            )
-        if dataset is None and DATA_INPUT not in inputs:
-            raise DomainError(
-                "dataset_required",
-                "A predict job needs a dataset, or a file to predict on (field 'data').",
-            )
+    if dataset is not None and DATA_INPUT in inputs:
+        raise DomainError("invalid_input", "Give a predict job a dataset or a data file, not both.")
+    if dataset is None and DATA_INPUT not in inputs:
+        raise DomainError(
+            "dataset_required",
+            "A predict job needs a dataset, or a file to predict on (field 'data').",
+        )
     if dataset is None:
         return
     if dataset.status != "ready":

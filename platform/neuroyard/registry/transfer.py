@@ -9,7 +9,7 @@ from neuroyard.core.errors import DomainError
 from neuroyard.datasets.models import Dataset
 from neuroyard.registry.models import TrainedModel
 from neuroyard.specs.models import ModelSpec
-from neuroyard.specs.services import spec_check_dataset, spec_error
+from neuroyard.specs.services import dataset_check_ready, spec_check_dataset, spec_error
 from neuroyard_worker.spec import SpecError, check_against_dataset, parse_spec, summarize
 from neuroyard_worker.spec.shapes import format_shape
 from neuroyard_worker.spec.transfer import BACKBONES, TransferParams
@@ -51,7 +51,7 @@ def train_job_check(
         assert spec is not None
         spec_check_dataset(spec=spec.spec, dataset=dataset)
         return
-    _check_ready(dataset)
+    dataset_check_ready(dataset)
     features = (
         _backbone_features(options.backbone, dataset)
         if options.backbone is not None
@@ -59,13 +59,6 @@ def train_job_check(
     )
     if spec is not None:
         _check_head(spec, dataset, features, options.backbone or "the model")
-
-
-def _check_ready(dataset: Dataset) -> None:
-    if dataset.status != Dataset.Status.READY:
-        raise DomainError(
-            "dataset_not_ready", f"The dataset '{dataset.name}' is {dataset.status}, not ready."
-        )
 
 
 def _backbone_features(backbone: str, dataset: Dataset) -> int:

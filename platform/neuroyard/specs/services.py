@@ -9,6 +9,7 @@ from neuroyard.core.errors import DomainError
 from neuroyard.datasets.models import Dataset
 from neuroyard.specs.models import ModelSpec
 from neuroyard_worker.spec import (
+    NetworkSpec,
     SpecError,
     SpecSummary,
     check_against_dataset,
@@ -35,20 +36,33 @@ def spec_validate(
     except SpecError as exc:
         raise spec_error(exc) from None
     if dataset is not None:
-        spec_check_dataset(spec=spec, dataset=dataset)
+        dataset_check_ready(dataset)
+        _check_against(parsed, summary, dataset)
     return summary
 
 
-def spec_check_dataset(*, spec: object, dataset: Dataset) -> None:
+def dataset_check_ready(dataset: Dataset) -> None:
     if dataset.status != Dataset.Status.READY:
         raise DomainError(
             "dataset_not_ready", f"The dataset '{dataset.name}' is {dataset.status}, not ready."
         )
-    value_range = dataset.stats.get("value_range")
+
+
+def spec_check_dataset(*, spec: object, dataset: Dataset) -> None:
+    dataset_check_ready(dataset)
     try:
         parsed = parse_spec(spec)
+        summary = summarize(parsed)
+    except SpecError as exc:
+        raise spec_error(exc, "spec_incompatible") from None
+    _check_against(parsed, summary, dataset)
+
+
+def _check_against(parsed: NetworkSpec, summary: SpecSummary, dataset: Dataset) -> None:
+    value_range = dataset.stats.get("value_range")
+    try:
         check_against_dataset(
-            summarize(parsed),
+            summary,
             parsed,
             input_shape=tuple(dataset.stats["input_shape"]),
             num_classes=dataset.stats.get("num_classes"),
