@@ -10,7 +10,6 @@ import numpy as np
 import tensorflow as tf
 
 from neuroyard_worker.engine.devices import configure_devices
-from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.images import fit_longest_side, resized, with_channels
 from neuroyard_worker.engine.networks import Network, NetworkSource, load_network
 from neuroyard_worker.engine.progress import (
@@ -109,10 +108,7 @@ def dream(
 def default_dream_layers(network: Network) -> tuple[str, ...]:
     if network.name == "inception_v3":
         return INCEPTION_LAYERS
-    convs = network.conv_layers()
-    if not convs:
-        raise EngineError("model_unsuitable", f"{network.name} has no convolution layers")
-    return tuple(convs[-2:])
+    return tuple(network.required_conv_layers()[-2:])
 
 
 def octave_sizes(

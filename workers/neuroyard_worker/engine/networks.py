@@ -53,9 +53,16 @@ class Network:
     def conv_layers(self) -> list[str]:
         return [layer.name for layer in self.model.layers if isinstance(layer, _CONV_LAYERS)]
 
+    def required_conv_layers(self) -> list[str]:
+        """The convolution layers; EngineError model_unsuitable when there are none."""
+        convs = self.conv_layers()
+        if not convs:
+            raise EngineError("model_unsuitable", f"{self.name} has no convolution layers")
+        return convs
+
     def features(self, layer_names: Sequence[str]) -> keras.Model:
         """A model from (preprocessed) images of any size to the named layers' feature maps."""
-        outputs = [self._spatial_output(name) for name in layer_names]
+        outputs = [self.spatial_output(name) for name in layer_names]
         inputs = self.model.inputs[0]
         truncated = keras.Model(inputs, outputs, name=f"{self.name}_features")
         if inputs.shape[1] is None and inputs.shape[2] is None:
@@ -76,7 +83,8 @@ class Network:
             ) from None
         return flexible
 
-    def _spatial_output(self, name: str) -> keras.KerasTensor:
+    def spatial_output(self, name: str) -> keras.KerasTensor:
+        """The named layer's output; EngineError layer_unknown unless it is feature maps."""
         try:
             layer = self.model.get_layer(name)
         except ValueError:

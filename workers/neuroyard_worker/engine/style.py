@@ -120,13 +120,13 @@ def style_transfer(
 def default_content_layers(network: Network) -> tuple[str, ...]:
     if network.name == "vgg19":
         return VGG_CONTENT_LAYERS
-    return (_conv_layers(network)[-1],)
+    return (network.required_conv_layers()[-1],)
 
 
 def default_style_layers(network: Network) -> tuple[str, ...]:
     if network.name == "vgg19":
         return VGG_STYLE_LAYERS
-    convs = _conv_layers(network)
+    convs = network.required_conv_layers()
     if len(convs) <= MAX_DEFAULT_STYLE_LAYERS:
         return tuple(convs)
     picks = np.linspace(0, len(convs) - 1, MAX_DEFAULT_STYLE_LAYERS).round().astype(int)
@@ -141,13 +141,6 @@ def default_weights(network: Network) -> tuple[float, float]:
         VGG_CONTENT_WEIGHT * TRAINED_INPUT_SCALE**2,
         VGG_STYLE_WEIGHT * TRAINED_INPUT_SCALE**4,
     )
-
-
-def _conv_layers(network: Network) -> list[str]:
-    convs = network.conv_layers()
-    if not convs:
-        raise EngineError("model_unsuitable", f"{network.name} has no convolution layers")
-    return convs
 
 
 def gram_matrix(features: tf.Tensor) -> tf.Tensor:

@@ -73,9 +73,7 @@ def visualize(
     """Raises EngineError: model_invalid, model_unsuitable, layer_unknown, image_unsuitable."""
     configure_devices()
     network = load_network(TrainedNetwork(request.model_path))
-    convs = network.conv_layers()
-    if not convs:
-        raise EngineError("model_unsuitable", f"{network.name} has no convolution layers")
+    convs = network.required_conv_layers()
     grids: list[Grid] = []
     if request.kernels:
         grids.append(kernel_grid(network.model.get_layer(convs[0])))
@@ -121,7 +119,7 @@ def activation_grids(
     network: Network, image: np.ndarray, layers: Sequence[str], max_tiles: int
 ) -> list[Grid]:
     """One grid per layer: its feature maps for the image, each stretched to full contrast."""
-    outputs = [_spatial_output(network, name) for name in layers]
+    outputs = [network.spatial_output(name) for name in layers]
     extractor = keras.Model(network.model.inputs[0], outputs)
     sample = to_model_input(image, tuple(network.model.inputs[0].shape[1:]))
     maps = extractor(sample[np.newaxis], training=False)
@@ -133,13 +131,6 @@ def activation_grids(
         pixels, columns = tile_grid(tiles, normalise="each")
         grids.append(Grid("activations", name, pixels, len(tiles), columns))
     return grids
-
-
-def _spatial_output(network: Network, name: str) -> keras.KerasTensor:
-    # Reuses Network's checks (known layer, feature maps) on the fixed-size model.
-    network.features([name])
-    output: keras.KerasTensor = network.model.get_layer(name).output
-    return output
 
 
 class FilterAscent:

@@ -18,7 +18,6 @@ from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.infer import PredictRequest, PredictResult, predict
 from neuroyard_worker.ingestion.convert import convert
 from neuroyard_worker.runners import JobFailure, RunOutcome
-from neuroyard_worker.runtime.datasets import cached_dataset
 from neuroyard_worker.runtime.job_run import JobRun
 
 # Larger matrices stay in the NPZ artifact only, not in the job's result.
@@ -68,11 +67,9 @@ def _inputs(run: JobRun, model: TrainedModel, tmp: Path) -> tuple[Path, dict[str
         except DomainError as exc:
             raise JobFailure(exc.code, f"The data file: {exc.message}") from exc
         return converted.folder, converted.manifest.preprocessing, "all"
-    dataset = run.job.dataset
-    if dataset is None or not dataset.data:
-        raise JobFailure("dataset_missing", "The job's dataset was deleted.")
-    folder = cached_dataset(data_name=dataset.data.name, data_sha256=dataset.data_sha256)
-    return folder, dataset.stats.get("preprocessing", {}), run.params()["split"]
+    folder = run.dataset_path()  # JobFailure dataset_missing when it was deleted
+    assert run.job.dataset is not None
+    return folder, run.job.dataset.stats.get("preprocessing", {}), run.params()["split"]
 
 
 def _options(model: TrainedModel) -> IngestOptions:
