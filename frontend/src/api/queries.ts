@@ -214,8 +214,9 @@ export function fetchMetrics(id: string, after = 0): Promise<EpochMetric[]> {
   ) as Promise<EpochMetric[]>;
 }
 
-export function useMetrics(id: string) {
-  return useQuery({ queryKey: keys.metrics(id), queryFn: () => fetchMetrics(id) });
+/** A job's epochs, for useQuery or useQueries. */
+export function metricsQuery(id: string) {
+  return { queryKey: keys.metrics(id), queryFn: () => fetchMetrics(id) };
 }
 
 /** `running`: new artifacts (a dream's frames) can appear, so look again every few seconds. */

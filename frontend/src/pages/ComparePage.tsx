@@ -2,7 +2,8 @@ import { useQueries } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { fetchMetrics, keys, useJobs, useSpecs } from "../api/queries";
+import { metricsQuery, useJobs, useSpecs } from "../api/queries";
+import { isFinal } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { LearningCurves, PALETTE } from "../components/LearningCurves";
 import { ListTable } from "../components/ListTable";
@@ -16,16 +17,16 @@ export function ComparePage() {
   const [selected, setSelected] = useState(() => (params.get("jobs") ?? "").split(",").filter(Boolean));
   const jobs = useJobs({ kind: "train", limit: 100 });
   const specs = useSpecs();
+  const byId = new Map(jobs.data?.results.map((j) => [j.id, j]));
   const metrics = useQueries({
     queries: selected.map((id) => ({
-      queryKey: keys.metrics(id),
-      queryFn: () => fetchMetrics(id),
-      refetchInterval: 5000,
+      ...metricsQuery(id),
+      // a finished job's epochs are all there; an unknown one keeps being asked
+      refetchInterval: isFinal(byId.get(id)?.status) ? (false as const) : 5000,
     })),
   });
 
   const specName = new Map(specs.data?.results.map((s) => [s.id, s.name]));
-  const byId = new Map(jobs.data?.results.map((j) => [j.id, j]));
   const label = (id: string) => {
     const job = byId.get(id);
     const name = job?.spec ? specName.get(job.spec) : undefined;

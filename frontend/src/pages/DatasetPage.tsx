@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { deleteDataset, keys, useDataset } from "../api/queries";
@@ -9,35 +9,27 @@ import { DatasetPreview } from "../components/DatasetPreview";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
+import { Stat } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatBytes, formatCount, formatDateTime, formatMetric, formatShape } from "../lib/format";
-
-function Stat({ label, value }: { label: string; value: ReactNode }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
 
 function Statistics({ dataset }: { dataset: Dataset }) {
   const stats = datasetStats(dataset);
   const range = (r?: [number, number]) => (r ? `${formatMetric(r[0])} … ${formatMetric(r[1])}` : "—");
   return (
     <dl className="stats" data-testid="dataset-stats">
-      <Stat label="Training samples" value={formatCount(stats.num_samples)} />
-      <Stat label="Test samples" value={formatCount(stats.num_test_samples)} />
+      <Stat label="Training samples">{formatCount(stats.num_samples)}</Stat>
+      <Stat label="Test samples">{formatCount(stats.num_test_samples)}</Stat>
       {stats.num_validation_samples !== undefined && (
-        <Stat label="Validation samples" value={formatCount(stats.num_validation_samples)} />
+        <Stat label="Validation samples">{formatCount(stats.num_validation_samples)}</Stat>
       )}
-      <Stat label="Input shape" value={formatShape(stats.input_shape)} />
-      <Stat label="Values" value={`${stats.dtype ?? ""} ${range(stats.value_range)}`} />
-      <Stat label="Task" value={dataset.task || stats.task || "—"} />
-      {stats.num_classes !== undefined && <Stat label="Classes" value={stats.num_classes} />}
-      {stats.target_range && <Stat label="Targets" value={range(stats.target_range)} />}
-      <Stat label="File" value={`${dataset.format}, ${formatBytes(dataset.size_bytes)}`} />
-      <Stat label="Added" value={formatDateTime(dataset.created_at)} />
+      <Stat label="Input shape">{formatShape(stats.input_shape)}</Stat>
+      <Stat label="Values">{`${stats.dtype ?? ""} ${range(stats.value_range)}`}</Stat>
+      <Stat label="Task">{dataset.task || stats.task || "—"}</Stat>
+      {stats.num_classes !== undefined && <Stat label="Classes">{stats.num_classes}</Stat>}
+      {stats.target_range && <Stat label="Targets">{range(stats.target_range)}</Stat>}
+      <Stat label="File">{`${dataset.format}, ${formatBytes(dataset.size_bytes)}`}</Stat>
+      <Stat label="Added">{formatDateTime(dataset.created_at)}</Stat>
     </dl>
   );
 }

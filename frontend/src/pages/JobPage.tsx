@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState, type ReactNode } from "react";
+import { useCallback, useState } from "react";
 import { Link, useParams } from "react-router";
 
 import {
@@ -22,6 +22,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { LearningCurves } from "../components/LearningCurves";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
+import { Stat } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
 import { useJobLive, type JobLiveSources } from "../lib/jobLive";
@@ -38,24 +39,15 @@ const LIVE_SOURCES: JobLiveSources = {
   now: () => Date.now(),
 };
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
-
 function TestMetrics({ result }: { result: unknown }) {
   const metrics = (result as { test_metrics?: Record<string, number> } | null)?.test_metrics;
   if (!metrics || !Object.keys(metrics).length) return null;
   return (
     <dl className="stats" data-testid="test-metrics">
       {Object.entries(metrics).map(([name, value]) => (
-        <Row key={name} label={`Test ${name.replace(/_/g, " ")}`}>
+        <Stat key={name} label={`Test ${name.replace(/_/g, " ")}`}>
           {formatMetric(value)}
-        </Row>
+        </Stat>
       ))}
     </dl>
   );
@@ -70,26 +62,26 @@ function Details({ job }: { job: Job }) {
   const schema = kinds.data?.find((k) => k.name === job.kind)?.params_schema;
   const { chosen, rest } = chosenParams(job.kind, (job.params ?? {}) as Record<string, unknown>, schema);
   const param = ([name, value]: [string, unknown]) => (
-    <Row key={name} label={name.replace(/_/g, " ")}>
+    <Stat key={name} label={name.replace(/_/g, " ")}>
       <code>{JSON.stringify(value)}</code>
-    </Row>
+    </Stat>
   );
   const list = (
     <dl className="stats">
       {job.dataset && (
-        <Row label="Dataset">
+        <Stat label="Dataset">
           {dataset ? <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> : shortId(job.dataset)}
-        </Row>
+        </Stat>
       )}
       {job.spec && (
-        <Row label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Row>
+        <Stat label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Stat>
       )}
       {chosen.map(param)}
-      <Row label="Submitted">{formatDateTime(job.created_at)}</Row>
-      <Row label="Started">{formatDateTime(job.started_at)}</Row>
-      <Row label="Finished">{formatDateTime(job.finished_at)}</Row>
-      <Row label="Attempt">{job.attempt ?? 0}</Row>
-      {job.worker && <Row label="Worker">{job.worker}</Row>}
+      <Stat label="Submitted">{formatDateTime(job.created_at)}</Stat>
+      <Stat label="Started">{formatDateTime(job.started_at)}</Stat>
+      <Stat label="Finished">{formatDateTime(job.finished_at)}</Stat>
+      <Stat label="Attempt">{job.attempt ?? 0}</Stat>
+      {job.worker && <Stat label="Worker">{job.worker}</Stat>}
     </dl>
   );
   return rest.length === 0 ? (
@@ -192,9 +184,9 @@ export function JobPage() {
           <ProgressBar label="Job progress" value={progressFraction(merged)} text={progressText(merged)} />
         )}
         <dl className="stats stats-inline">
-          <Row label="Running time">{jobDuration(merged, now)}</Row>
+          <Stat label="Running time">{jobDuration(merged, now)}</Stat>
           {merged.status === "running" && data.eta_seconds != null && (
-            <Row label="Time left">about {formatDuration(data.eta_seconds)}</Row>
+            <Stat label="Time left">about {formatDuration(data.eta_seconds)}</Stat>
           )}
         </dl>
         {merged.status === "failed" && error && (
