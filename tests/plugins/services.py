@@ -39,3 +39,31 @@ def _cleanup() -> None:
 
 
 atexit.register(_cleanup)
+
+
+def pytest_configure() -> None:
+    _retry_a_flush_chosen_as_deadlock_victim()
+
+
+def _retry_a_flush_chosen_as_deadlock_victim() -> None:
+    """A transactional test ends by truncating every table while the live worker processes
+    of the session keep writing (heartbeats, fleet rows). PostgreSQL may then end the TRUNCATE
+    as a deadlock's victim; like any victim, it is retried."""
+    import time
+
+    from django.core.management.base import CommandError
+    from django.test import TransactionTestCase
+
+    teardown = TransactionTestCase._fixture_teardown
+
+    def retried(self: TransactionTestCase) -> None:
+        for attempt in range(1, 4):
+            try:
+                teardown(self)
+                return
+            except CommandError as error:
+                if attempt == 3 or "deadlock detected" not in str(error.__cause__):
+                    raise
+                time.sleep(0.2 * attempt)
+
+    TransactionTestCase._fixture_teardown = retried  # type: ignore[method-assign]
