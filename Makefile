@@ -44,7 +44,7 @@ run: install frontend
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py ensure_admin
-	$(PY) manage.py load_examples
+	$(PY) -m neuroyard_worker.runtime.examples
 	$(PY) -m neuroyard.devstack
 
 test: install frontend chromium

@@ -22,8 +22,8 @@ from neuroyard.jobs.services import job_enqueue
 from neuroyard.registry.exports import EXPORT_TASK
 from neuroyard.registry.inference import PREDICT_TASK
 from neuroyard_worker.inference.exports import export_model as run_export
-from neuroyard_worker.ingestion.run import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime import fleet, job_logs  # noqa: F401 - their Celery signal hooks
+from neuroyard_worker.runtime.dataset_ingest import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime.executor import execute
 from neuroyard_worker.runtime.identity import process_identity
 

@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 from neuroyard.core.errors import Conflict, NotFound
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.datasets.models import Dataset
-from neuroyard.datasets.options import COLOR_MODES, TASKS, IngestOptions
 from neuroyard.datasets.selectors import dataset_get, dataset_list
 from neuroyard.datasets.services import dataset_create, dataset_delete, preview_folder
 from neuroyard.datasets.uploads import HashedUpload, HashingUploadHandler
+from neuroyard_core.formats.options import COLOR_MODES, TASKS, IngestOptions
 
 MAX_IMAGE_SIDE = 1024
 

@@ -16,10 +16,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from neuroyard.core.errors import Conflict, DomainError
-from neuroyard.datasets import structure
 from neuroyard.datasets.models import Dataset
-from neuroyard.datasets.options import IngestOptions
 from neuroyard.datasets.uploads import HashedUpload
+from neuroyard_core.formats import structure
+from neuroyard_core.formats.options import IngestOptions
 
 INGEST_TASK = "neuroyard.ingest_dataset"
 INGEST_QUEUE = "cpu"

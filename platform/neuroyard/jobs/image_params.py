@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from neuroyard.core.images import open_image
+from neuroyard_core.safety.images import open_image
 
 LayerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-/]{1,200}$")]
 Layers = Annotated[list[LayerName], Field(min_length=1, max_length=16)]

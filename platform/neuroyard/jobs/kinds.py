@@ -24,7 +24,7 @@ from neuroyard.registry.predict_job import (
     predict_job_check,
     validate_prediction_file,
 )
-from neuroyard_worker.spec.transfer import TransferParams
+from neuroyard_core.spec.transfer import TransferParams
 
 
 class TrainParams(TransferParams):

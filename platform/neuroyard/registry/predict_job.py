@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from neuroyard.core.errors import Conflict, DomainError
 from neuroyard.core.storage import CHUNK
-from neuroyard.datasets import structure
+from neuroyard_core.formats import structure
 
 if TYPE_CHECKING:
     from neuroyard.datasets.models import Dataset

@@ -21,8 +21,8 @@ from django.conf import settings
 from PIL import Image
 
 from neuroyard.core.errors import DomainError
-from neuroyard.core.images import open_image
 from neuroyard.registry.models import TrainedModel
+from neuroyard_core.safety.images import open_image
 from neuroyard_worker.ingestion.text import tokens
 
 PADDING, OUT_OF_VOCABULARY = 0, 1

@@ -10,9 +10,9 @@ from neuroyard.datasets.models import Dataset
 from neuroyard.registry.models import TrainedModel
 from neuroyard.specs.models import ModelSpec
 from neuroyard.specs.services import dataset_check_ready, spec_check_dataset, spec_error
-from neuroyard_worker.spec import SpecError, check_against_dataset, parse_spec, summarize
-from neuroyard_worker.spec.shapes import format_shape
-from neuroyard_worker.spec.transfer import BACKBONES, TransferParams
+from neuroyard_core.spec import SpecError, check_against_dataset, parse_spec, summarize
+from neuroyard_core.spec.shapes import format_shape
+from neuroyard_core.spec.transfer import BACKBONES, TransferParams
 
 
 def train_job_check(

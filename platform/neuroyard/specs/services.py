@@ -8,7 +8,7 @@ from typing import Any
 from neuroyard.core.errors import DomainError
 from neuroyard.datasets.models import Dataset
 from neuroyard.specs.models import ModelSpec
-from neuroyard_worker.spec import (
+from neuroyard_core.spec import (
     NetworkSpec,
     SpecError,
     SpecSummary,
@@ -16,7 +16,7 @@ from neuroyard_worker.spec import (
     parse_spec,
     summarize,
 )
-from neuroyard_worker.spec.memory import BATCH_SIZES
+from neuroyard_core.spec.memory import BATCH_SIZES
 
 
 def spec_error(exc: SpecError, code: str = "spec_invalid") -> DomainError:

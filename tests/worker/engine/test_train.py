@@ -372,7 +372,7 @@ def test_a_failing_reporter_fails_the_run_with_its_own_error(
 def test_a_dataset_larger_than_the_memory_budget_trains_from_its_shards(
     digits_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: Any
 ) -> None:
-    from neuroyard.datasets.options import IngestOptions
+    from neuroyard_core.formats.options import IngestOptions
     from neuroyard_worker.ingestion.convert import convert
 
     folder = convert(digits_path, tmp_path / "digits", format="npz", options=IngestOptions()).folder

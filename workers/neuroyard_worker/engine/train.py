@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import keras
 import tensorflow as tf
 
+from neuroyard_core.spec import NetworkSpec, SpecError, SpecSummary, parse_spec, summarize
 from neuroyard_worker.engine.build import build_model, keras_callbacks
 from neuroyard_worker.engine.checkpoint import checkpoint_load, checkpoint_save, save_atomically
 from neuroyard_worker.engine.data import TrainingData, open_training_data
@@ -39,7 +40,6 @@ from neuroyard_worker.engine.transfer import (
     default_loss,
     transfer_digest,
 )
-from neuroyard_worker.spec import NetworkSpec, SpecError, SpecSummary, parse_spec, summarize
 
 
 @dataclass(frozen=True)

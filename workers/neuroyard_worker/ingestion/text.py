@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
-from neuroyard.datasets.structure import csv_layout
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.formats.structure import csv_layout
 from neuroyard_worker.ingestion.labels import Labels
 from neuroyard_worker.ingestion.tables import csv_chunks, label_cells, line_locator, split_router
 from neuroyard_worker.ingestion.writer import DatasetWriter
@@ -49,9 +49,9 @@ def ingest_text_csv(
                 label = [row[layout.label_at].strip()] if layout.label_at is not None else []
                 preview_rows.append([row[layout.text_at][:PREVIEW_TEXT_CHARS], *label])
     if not preview_rows:
-        raise DomainError("dataset_empty", "The CSV has a header but no rows.")
+        raise CodedError("dataset_empty", "The CSV has a header but no rows.")
     if not counts:
-        raise DomainError("dataset_empty", "The text column holds no words.")
+        raise CodedError("dataset_empty", "The text column holds no words.")
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     vocabulary = [PADDING, OUT_OF_VOCABULARY] + [w for w, _ in ranked[: options.max_tokens - 2]]
     index = {word: i for i, word in enumerate(vocabulary)}

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
 from neuroyard.jobs.models import Artifact
 from neuroyard.registry.models import TrainedModel
 from neuroyard.registry.predict_job import DATA_INPUT, data_format
+from neuroyard_core.formats.options import IngestOptions
 from neuroyard_worker.engine.adapt import adapt_samples
 from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.infer import PredictRequest, PredictResult, predict
