@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from neuroyard_core.formats.text import RESERVED_TOKENS
 from neuroyard_core.spec.field_types import (
     Flag,
     PositiveInt,
@@ -18,8 +19,6 @@ from neuroyard_core.spec.layer_base import ActivationName, LayerSpec
 
 MAX_VOCABULARY = 100_000
 MAX_TOKEN_LENGTH = 100
-# Keras' TextVectorization reserves these: index 0 pads, index 1 is any unknown token.
-_RESERVED_TOKENS = frozenset({"", "[UNK]"})
 
 Token = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_TOKEN_LENGTH)]
 
@@ -42,7 +41,7 @@ class TextVectorizationSpec(LayerSpec):
     def _distinct_tokens(cls, vocabulary: list[str] | None) -> list[str] | None:
         if vocabulary is None:
             return None
-        reserved = sorted(_RESERVED_TOKENS.intersection(vocabulary))
+        reserved = sorted(RESERVED_TOKENS.intersection(vocabulary))
         if reserved:
             raise PydanticCustomError(
                 "reserved_token",

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from neuroyard_core.pretrained import WEIGHTS_FILES
 from neuroyard_core.spec import NetworkSpec
 from neuroyard_core.spec.compilation import AdamSpec
 from neuroyard_core.spec.shapes import format_shape
@@ -26,7 +27,6 @@ from neuroyard_worker.engine.backbones import BackboneName, build_backbone
 from neuroyard_worker.engine.build import apply_layers, keras_optimizer
 from neuroyard_worker.engine.describe import flat_layers
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.engine.pretrained import WEIGHTS_FILES
 
 Task = Literal["classification", "regression"]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from neuroyard.core.errors import DomainError
 from neuroyard.core.storage import CHUNK, storage_save_as
 from neuroyard.datasets.models import Dataset
 from neuroyard.datasets.services import (
@@ -25,6 +24,7 @@ from neuroyard.datasets.services import (
     delete_folder,
     preview_folder,
 )
+from neuroyard_core.errors import CodedError
 from neuroyard_core.formats.manifest import MANIFEST_NAME
 from neuroyard_core.formats.options import IngestOptions
 from neuroyard_worker.ingestion.convert import Converted, convert
@@ -50,7 +50,7 @@ def ingest_dataset(dataset_id: str) -> str:
                     options=IngestOptions.from_json(dataset.options),
                 )
             data_name, data_sha256 = _store(dataset_id, converted)
-        except DomainError as exc:
+        except CodedError as exc:
             log.info("dataset %s refused: %s %s", dataset_id, exc.code, exc.message)
             dataset_mark_invalid(dataset_id=dataset_id, code=exc.code, message=exc.message)
             return Dataset.Status.INVALID

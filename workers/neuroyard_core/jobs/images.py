@@ -1,12 +1,15 @@
-"""Parameters of the image jobs (deepdream, style_transfer, adversarial, visualize) and the check
-their uploaded pictures pass in the web process. Defaults follow the TensorFlow tutorials."""
+"""The image jobs (deepdream, style_transfer, adversarial, visualize): their parameters, the check
+their uploaded pictures pass and the adversarial job's check. Defaults follow the TensorFlow
+tutorials."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import IO, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from neuroyard_core.errors import CodedError, Conflict
+from neuroyard_core.jobs.facts import DatasetFacts, JobRequest
 from neuroyard_core.safety.images import open_image
 
 LayerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-/]{1,200}$")]
@@ -16,7 +19,7 @@ _MIXED_PRECISION = "float16 compute on GPUs (ignored on CPU); losses stay float3
 _XLA = "Compile the optimisation step with XLA."
 
 
-def validate_image_input(name: str, upload: Any) -> None:
+def validate_image_input(name: str, upload: IO[bytes]) -> None:
     """The upload decodes as a picture of a supported format and sane size, or a 400."""
     open_image(upload, name=name)
     upload.seek(0)
@@ -125,3 +128,55 @@ class VisualizeParams(BaseModel):
     feature_steps: int = Field(30, ge=1, le=1000)
     feature_learning_rate: float = Field(10.0, gt=0.0, le=1000.0)
     feature_size: int = Field(128, ge=16, le=512)
+
+
+IMAGE_INPUT = "image"
+
+
+def adversarial_job_check(request: JobRequest) -> None:
+    """A classifier, one input to attack, and a sample index and label that exist."""
+    params, dataset, model, inputs = request.params, request.dataset, request.model, request.inputs
+    if model is not None and model.task and model.task != "classification":
+        raise CodedError(
+            "model_incompatible",
+            f"Adversarial examples fool a classifier; this model does {model.task}.",
+        )
+    index = params.get("sample_index")
+    has_image = IMAGE_INPUT in inputs
+    if has_image and index is not None:
+        raise CodedError(
+            "invalid_input", "Give an adversarial job an image or params.sample_index, not both."
+        )
+    if not has_image and index is None:
+        raise CodedError(
+            "input_required",
+            "An adversarial job needs an image to attack (field 'image'), or params.sample_index "
+            "and a dataset.",
+        )
+    classes = len(model.class_names) if model is not None else 0
+    label = params.get("label")
+    if label is not None and classes and label >= classes:
+        raise CodedError(
+            "invalid_params",
+            f"params.label {label} is not a class of the model, which has {classes} (0 to "
+            f"{classes - 1}).",
+        )
+    if index is not None:
+        _check_sample(dataset, index=index, split=params.get("split", "test"))
+
+
+def _check_sample(dataset: DatasetFacts | None, *, index: int, split: str) -> None:
+    if dataset is None:
+        raise CodedError(
+            "dataset_required", "params.sample_index picks a sample of the job's dataset; give one."
+        )
+    if dataset.status != "ready":
+        raise Conflict(
+            "dataset_not_ready", f"The dataset is {dataset.status}; its samples are not ready yet."
+        )
+    samples = int((dataset.stats.get("splits") or {}).get(split) or 0)
+    if index >= samples:
+        has = f"has {samples} samples (0 to {samples - 1})" if samples else "is empty"
+        raise CodedError(
+            "invalid_params", f"params.sample_index {index}: the dataset's {split} split {has}."
+        )

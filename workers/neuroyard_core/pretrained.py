@@ -1,6 +1,6 @@
 """The pretrained weight files the image jobs use, by network: Keras' own file names and digests.
 
-Pure Python: the web process's `import_weights` command reads it too, and must not load TensorFlow.
+Shared: the web process's `import_weights` command reads it too.
 """
 
 from __future__ import annotations

@@ -1,55 +1,82 @@
-"""The web-side check of a train job: from a spec alone, or (transfer learning) from a trained or
-uploaded model or a Keras application, with an optional spec for the new head."""
+"""The `train` job's parameters and its check at submission: from a spec alone, or (transfer
+learning) from a trained or uploaded model or a Keras application, with an optional spec for the
+new head."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from neuroyard.core.errors import DomainError
-from neuroyard.datasets.models import Dataset
-from neuroyard.registry.models import TrainedModel
-from neuroyard.specs.models import ModelSpec
-from neuroyard.specs.services import dataset_check_ready, spec_check_dataset, spec_error
+from pydantic import ConfigDict, Field
+
+from neuroyard_core.errors import CodedError
+from neuroyard_core.jobs.checks import check_monitors, check_validation_split, spec_check_dataset
+from neuroyard_core.jobs.facts import (
+    DatasetFacts,
+    JobRequest,
+    ModelFacts,
+    dataset_check_ready,
+)
 from neuroyard_core.spec import SpecError, check_against_dataset, parse_spec, summarize
 from neuroyard_core.spec.shapes import format_shape
 from neuroyard_core.spec.transfer import BACKBONES, TransferParams
 
 
-def train_job_check(
-    *,
-    params: dict[str, Any],
-    dataset: Dataset | None,
-    spec: ModelSpec | None,
-    model: TrainedModel | None,
-) -> None:
-    """DomainError unless the job can start: a spec that fits the dataset, or a model or backbone
+class TrainParams(TransferParams):
+    """Starts from the job's spec, or (transfer learning) from its model or a backbone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    epochs: int = Field(10, ge=1, le=100_000, description="Passes over the training data.")
+    batch_size: int = Field(32, ge=1, le=65_536)
+    validation_split: float = Field(
+        0.0, ge=0.0, lt=1.0, description="Fraction of the training data held out for validation."
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same data: same model.")
+    time_limit: int | None = Field(
+        None, ge=1, le=30 * 24 * 3600, description="Stop the job after this many seconds."
+    )
+    mixed_precision: bool = Field(False, description="float16 compute on GPUs (ignored on CPU).")
+    xla: bool = Field(False, description="Compile the training step with XLA.")
+    distribute: bool = Field(
+        False, description="Train across every GPU of the worker (MirroredStrategy)."
+    )
+
+
+def train_job_check(request: JobRequest) -> None:
+    """CodedError unless the job can start: a spec that fits the dataset, or a model or backbone
     whose inputs fit it, with options and head spec that fit the model."""
+    params, dataset, spec, model = request.params, request.dataset, request.spec, request.model
     options = TransferParams.model_validate(
         {name: params[name] for name in TransferParams.model_fields if name in params}
     )
     if model is not None and options.backbone is not None:
-        raise DomainError(
+        raise CodedError(
             "invalid_params", "Start from a model or from params.backbone, not from both."
         )
     if model is None and options.backbone is None:
         given = options.transfer_options_given()
         if given:
-            raise DomainError(
+            raise CodedError(
                 "invalid_params",
                 f"params.{given[0]} is a transfer-learning option: it needs a model or "
                 "params.backbone to start from.",
             )
         if spec is None:
-            raise DomainError(
+            raise CodedError(
                 "spec_required", "A train job needs a spec, or a model or backbone to start from."
             )
+    split = params.get("validation_split", 0.0)
     if spec is not None:
-        _check_monitors(spec.spec, params.get("validation_split", 0.0))
+        with contextlib.suppress(SpecError):  # the spec's own errors are told below
+            check_monitors(parse_spec(spec), split)
     if dataset is None:
         return
+    if dataset.status == "ready":
+        check_validation_split(_training_samples(dataset), split)
     if model is None and options.backbone is None:
         assert spec is not None
-        spec_check_dataset(spec=spec.spec, dataset=dataset)
+        spec_check_dataset(spec=spec, dataset=dataset)
         return
     dataset_check_ready(dataset)
     features = (
@@ -61,10 +88,10 @@ def train_job_check(
         _check_head(spec, dataset, features, options.backbone or "the model")
 
 
-def _backbone_features(backbone: str, dataset: Dataset) -> int:
+def _backbone_features(backbone: str, dataset: DatasetFacts) -> int:
     shape = tuple(dataset.stats.get("input_shape", ()))
     if len(shape) != 3 or shape[-1] not in (1, 3):
-        raise DomainError(
+        raise CodedError(
             "transfer_unsuitable",
             f"{backbone} takes images, but the dataset's samples have shape {format_shape(shape)};"
             " use a dataset of (height, width, 1 or 3) images.",
@@ -72,18 +99,20 @@ def _backbone_features(backbone: str, dataset: Dataset) -> int:
     return BACKBONES[backbone].features
 
 
-def _model_features(model: TrainedModel, options: TransferParams, dataset: Dataset) -> int | None:
+def _model_features(
+    model: ModelFacts, options: TransferParams, dataset: DatasetFacts
+) -> int | None:
     """The length of the feature vector the new head takes, when the model's layers are known."""
     data_shape = list(dataset.stats.get("input_shape", []))
     if model.input_shape and list(model.input_shape) != data_shape:
-        raise DomainError(
+        raise CodedError(
             "model_incompatible",
             f"The model takes samples of shape {format_shape(tuple(model.input_shape))}, but the "
             f"dataset's samples have shape {format_shape(tuple(data_shape))}.",
         )
     names = [layer["name"] for layer in model.layers]
     if options.freeze_until is not None and names and options.freeze_until not in names:
-        raise DomainError(
+        raise CodedError(
             "layer_unknown",
             f"The model has no layer '{options.freeze_until}'; its layers are: "
             f"{', '.join(names[:40])}{', ...' if len(names) > 40 else ''}.",
@@ -98,22 +127,22 @@ def _model_features(model: TrainedModel, options: TransferParams, dataset: Datas
     return shape[-1]
 
 
-def _check_kept_head(model: TrainedModel, dataset: Dataset) -> None:
+def _check_kept_head(model: ModelFacts, dataset: DatasetFacts) -> None:
     classes = dataset.stats.get("num_classes")
     outputs = (model.output_shape or [None])[-1]
     # One sigmoid unit scores two classes.
     fits = outputs in (None, classes) or (outputs == 1 and classes == 2)
     if dataset.task == "classification" and classes and not fits:
-        raise DomainError(
+        raise CodedError(
             "model_incompatible",
             f"The model scores {outputs} classes but the dataset has {classes}; give "
             "params.head 'replace' for a new last layer sized to the dataset.",
         )
 
 
-def _check_head(spec: ModelSpec, dataset: Dataset, features: int | None, base: str) -> None:
+def _check_head(spec: Any, dataset: DatasetFacts, features: int | None, base: str) -> None:
     try:
-        parsed = parse_spec(spec.spec)
+        parsed = parse_spec(spec)
         summary = summarize(parsed)
         if features is not None and summary.input_shape != (features,):
             raise SpecError.single(
@@ -130,19 +159,9 @@ def _check_head(spec: ModelSpec, dataset: Dataset, features: int | None, base: s
             task=dataset.task,
         )
     except SpecError as exc:
-        raise spec_error(exc, "spec_incompatible") from None
+        raise SpecError(exc.errors, code="spec_incompatible") from None
 
 
-def _check_monitors(spec: dict[str, Any], validation_split: float) -> None:
-    watched = [
-        callback.get("monitor", "val_loss")
-        for callback in spec.get("callbacks", [])
-        if isinstance(callback, dict)
-    ]
-    validation = [name for name in watched if str(name).startswith("val_")]
-    if validation and not validation_split:
-        raise DomainError(
-            "invalid_params",
-            f"The spec's callbacks watch {', '.join(validation)}, which needs validation data: "
-            "give params.validation_split above 0.",
-        )
+def _training_samples(dataset: DatasetFacts) -> int:
+    """The samples validation_split divides: the dataset's training split."""
+    return int(dataset.stats.get("num_samples") or 0)

@@ -1,27 +1,22 @@
-"""The `predict` job kind's web side: its parameters, the check of its uploaded file, and the
-check of the job as a whole (a model, and a dataset or a file it fits).
-
-The job-kind registry imports this module before Django's apps are ready: no model imports at
-module level.
-"""
+"""The `predict` job: its parameters, the check of its uploaded file, and the check of the job as
+a whole (a model, and a dataset or a file it fits)."""
 
 from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from neuroyard.core.errors import Conflict, DomainError
-from neuroyard.core.storage import CHUNK
+from neuroyard_core.errors import CodedError, Conflict
 from neuroyard_core.formats import structure
+from neuroyard_core.jobs.facts import DatasetFacts, JobRequest, ModelFacts
 
-if TYPE_CHECKING:
-    from neuroyard.datasets.models import Dataset
+_CHUNK = 1024 * 1024
 
 DATA_INPUT = "data"  # the field name of a file to predict on
 NPZ, CSV, TEXT_CSV, IMAGE_FOLDER = "npz", "csv", "text_csv", "image_folder"  # Dataset.Format
@@ -50,7 +45,7 @@ def data_format(path: Path, *, model_kind: str = "") -> str:
     return TEXT_CSV if model_kind == "text" else CSV
 
 
-def validate_prediction_file(name: str, upload: Any) -> None:
+def validate_prediction_file(name: str, upload: IO[bytes]) -> None:
     """What the file's headers can tell without the model: an NPZ with x (and y, if labelled),
     an image-folder ZIP, or a UTF-8 CSV with a header row (the label column optional). The rest
     is checked as the job converts it."""
@@ -67,31 +62,25 @@ def validate_prediction_file(name: str, upload: Any) -> None:
 
 
 @contextmanager
-def _local_copy(upload: Any) -> Iterator[Path]:
+def _local_copy(upload: Any) -> Iterator[Path]:  # a Django upload may be on disk already
     if hasattr(upload, "temporary_file_path"):
         yield Path(upload.temporary_file_path())
         return
     with tempfile.NamedTemporaryFile(prefix="neuroyard-predict-") as copy:
         upload.seek(0)
-        for chunk in iter(lambda: upload.read(CHUNK), b""):
+        for chunk in iter(lambda: upload.read(_CHUNK), b""):
             copy.write(chunk)
         copy.flush()
         yield Path(copy.name)
 
 
-def predict_job_check(
-    *,
-    params: dict[str, Any],
-    dataset: Dataset | None,
-    model: Any,
-    inputs: Mapping[str, Any],
-    **job: Any,
-) -> None:
+def predict_job_check(request: JobRequest) -> None:
     """A predict job takes a ready dataset or a file (not both) that fits its model."""
+    dataset, model, inputs = request.dataset, request.model, request.inputs
     if dataset is not None and DATA_INPUT in inputs:
-        raise DomainError("invalid_input", "Give a predict job a dataset or a data file, not both.")
+        raise CodedError("invalid_input", "Give a predict job a dataset or a data file, not both.")
     if dataset is None and DATA_INPUT not in inputs:
-        raise DomainError(
+        raise CodedError(
             "dataset_required",
             "A predict job needs a dataset, or a file to predict on (field 'data').",
         )
@@ -102,10 +91,11 @@ def predict_job_check(
             "dataset_not_ready",
             f"The dataset is {dataset.status}; predictions can run once it is ready.",
         )
+    assert model is not None  # the kind needs one
     _check_fits(dataset, model)
 
 
-def _check_fits(dataset: Dataset, model: Any) -> None:
+def _check_fits(dataset: DatasetFacts, model: ModelFacts) -> None:
     data_kind = dataset.stats.get("preprocessing", {}).get("kind", "")
     model_kind = (model.preprocessing or {}).get("kind", "")
     if data_kind == "text" and model_kind == "text":
@@ -121,7 +111,7 @@ def _check_fits(dataset: Dataset, model: Any) -> None:
             if data_kind == "image" and model_kind == "image"
             else ""
         )
-        raise DomainError(
+        raise CodedError(
             "dataset_incompatible",
             f"The dataset's samples have shape {samples}, but the model takes {takes}.{hint}",
             details={"sample_shape": samples, "model_input_shape": takes},
