@@ -19,6 +19,7 @@ from neuroyard.core.errors import Conflict, DomainError
 from neuroyard.datasets import structure
 from neuroyard.datasets.models import Dataset
 from neuroyard.datasets.options import IngestOptions
+from neuroyard.datasets.resumable import ResumedUpload
 from neuroyard.datasets.uploads import HashedUpload
 
 INGEST_TASK = "neuroyard.ingest_dataset"
@@ -58,7 +59,7 @@ def dataset_create(
     *,
     owner: Any,
     name: str,
-    upload: HashedUpload,
+    upload: HashedUpload | ResumedUpload,
     format: str | None = None,
     options: IngestOptions | None = None,
 ) -> tuple[Dataset, bool]:
