@@ -24,6 +24,7 @@ from neuroyard.registry.predict_job import (
     predict_job_check,
     validate_prediction_file,
 )
+from neuroyard_worker.spec.gan import GanParams
 from neuroyard_worker.spec.transfer import TransferParams
 
 
@@ -79,6 +80,12 @@ def _check_adversarial_job(**job: Any) -> None:
     from neuroyard.registry.adversarial_job import adversarial_job_check  # imports models
 
     adversarial_job_check(**job)
+
+
+def _check_gan_job(*, inputs: Any, **job: Any) -> None:  # gan (issue 18)
+    from neuroyard.jobs.gan_job import gan_job_check  # imports models: not at load time
+
+    gan_job_check(**job)
 
 
 KINDS: dict[str, JobKind] = {
@@ -141,6 +148,18 @@ KINDS: dict[str, JobKind] = {
             optional_inputs=("image",),  # for the activation grids
             artifact_kinds=("image",),
             validate_input=validate_image_input,
+        ),
+        # gan (issue 18): the job's spec is the generator, params.discriminator the other one;
+        # the generator becomes the job's model.
+        JobKind(
+            name="gan",
+            queue="gpu",
+            params=GanParams,
+            needs_dataset=True,
+            needs_spec=True,
+            artifact_kinds=("model", "image"),
+            checkpointed=True,
+            validate_job=_check_gan_job,
         ),
     ]
 }

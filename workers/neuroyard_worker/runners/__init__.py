@@ -52,4 +52,5 @@ RUNNERS: dict[str, Runner] = {
     "adversarial": _imported_on_use("neuroyard_worker.runners.adversarial", "run_adversarial"),
     "visualize": _imported_on_use("neuroyard_worker.runners.visualize", "run_visualize"),
     "predict": _imported_on_use("neuroyard_worker.runners.predict", "run_predict"),
+    "gan": _imported_on_use("neuroyard_worker.runners.gan", "run_gan"),  # issue 18
 }
