@@ -67,6 +67,7 @@ bench: install
 	$(PY) -m bench.creative
 	$(PY) -m bench.ingest
 	$(PY) -m bench.predict
+	$(PY) -m bench.gan
 
 chaos: install
 	$(PY) -m bench.chaos

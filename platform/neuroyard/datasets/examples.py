@@ -88,6 +88,16 @@ def digits() -> Arrays:
     return arrays | {"class_names": np.array([str(d) for d in range(10)])}
 
 
+def digits_28() -> Arrays:
+    """The digits enlarged to MNIST's 28x28 (each pixel 3x3, a 2-pixel border), grey images of
+    shape (28, 28, 1) in [0, 1], split as `digits()`: for the 28x28 templates (the DCGAN's)."""
+    images, labels = digits_images()
+    large = np.kron(images / 16.0, np.ones((3, 3)))
+    x = np.pad(large, ((0, 0), (2, 2), (2, 2)))[..., np.newaxis].astype(np.float32)
+    arrays = _split(x, labels, DIGITS_TEST_SAMPLES)
+    return arrays | {"class_names": np.array([str(d) for d in range(10)])}
+
+
 def npz_bytes(arrays: Arrays) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -132,4 +142,7 @@ EXAMPLES: dict[str, Example] = {
     ),
     "digits": Example("Handwritten digits (8x8, flattened)", "npz", lambda: npz_bytes(digits())),
     "digits_images": Example("Handwritten digits (8x8 images)", "image_folder", digits_image_zip),
+    "digits_28": Example(
+        "Handwritten digits (28x28 images)", "npz", lambda: npz_bytes(digits_28())
+    ),
 }

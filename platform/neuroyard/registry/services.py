@@ -11,9 +11,12 @@ def trained_model_register(
     metrics: dict[str, Any],
     param_count: int,
     description: dict[str, Any] | None = None,
+    input_shape: list[int] | None = None,
 ) -> TrainedModel:
-    """`description` is engine.describe's account of the model: layers, output shape, diagram."""
-    dataset = job.dataset
+    """`description` is engine.describe's account of the model: layers, output shape, diagram.
+    `input_shape`: a model that does not take the dataset's samples (a GAN's generator takes
+    latent numbers); it then has no task, classes or preprocessing of the dataset's."""
+    dataset = job.dataset if input_shape is None else None
     description = description or {}
     model, _ = TrainedModel.objects.update_or_create(
         job=job,
@@ -23,7 +26,7 @@ def trained_model_register(
             "artifact": artifact,
             "spec": job.spec_snapshot,
             "task": dataset.task if dataset else "",
-            "input_shape": dataset.stats.get("input_shape", []) if dataset else [],
+            "input_shape": input_shape or (dataset.stats.get("input_shape", []) if dataset else []),
             "class_names": dataset.stats.get("class_names", []) if dataset else [],
             # what inference applies to raw inputs (identity for a plain NPZ)
             "preprocessing": dataset.stats.get("preprocessing", {}) if dataset else {},

@@ -23,7 +23,8 @@ class NetworkTemplate:
     explanation: str  # one paragraph for a person learning what the network does
     example_key: str | None  # the built-in dataset it trains on, if there is one
     spec: dict[str, Any]
-    params: dict[str, Any]  # suggested params of the train job
+    params: dict[str, Any]  # suggested params of its job
+    kind: str = "train"  # the job kind the template is for (gan: the spec is the generator)
 
 
 @cache

@@ -9,7 +9,7 @@ from neuroyard_worker.runtime.examples import load_examples
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ["festival", "xor", "adder", "four_pixel_camera", "digits", "digits_images"]
+KEYS = ["festival", "xor", "adder", "four_pixel_camera", "digits", "digits_images", "digits_28"]
 
 
 @pytest.fixture
@@ -27,6 +27,7 @@ def test_every_example_is_ready_under_its_key(loaded):  # noqa: ANN001
     assert loaded["four_pixel_camera"].stats["num_classes"] == 4
     assert loaded["digits"].stats["input_shape"] == [64]
     assert loaded["digits_images"].stats["input_shape"] == [8, 8, 1]
+    assert loaded["digits_28"].stats["input_shape"] == [28, 28, 1]
 
 
 def test_loading_again_changes_nothing(loaded):  # noqa: ANN001

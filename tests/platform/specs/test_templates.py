@@ -7,10 +7,18 @@ import re
 import pytest
 
 from neuroyard.specs.templates import template_list
-from neuroyard_core.jobs.train import TrainParams
+from neuroyard_core.jobs import job_kinds
 from neuroyard_core.spec import parse_spec, summarize
 
-EXAMPLE_KEYS = {"festival", "xor", "adder", "four_pixel_camera", "digits", "digits_images"}
+EXAMPLE_KEYS = {
+    "festival",
+    "xor",
+    "adder",
+    "four_pixel_camera",
+    "digits",
+    "digits_images",
+    "digits_28",
+}
 TEMPLATES = {template.key: template for template in template_list()}
 
 
@@ -25,6 +33,8 @@ def test_the_classic_networks_are_all_there() -> None:
         "keras_mnist_convnet",
         "lstm_text_classifier",
         "transfer_head",
+        "dcgan_28_grayscale",
+        "dcgan_32_colour",
     ]
 
 
@@ -33,7 +43,7 @@ def test_each_template_is_a_valid_spec_with_valid_job_params(key: str) -> None:
     template = TEMPLATES[key]
 
     summarize(parse_spec(template.spec))
-    TrainParams.model_validate(template.params)
+    job_kinds()[template.kind].params.model_validate(template.params)
     assert template.example_key is None or template.example_key in EXAMPLE_KEYS
     assert re.fullmatch(r"[a-z][a-z0-9_]*", template.key)
 

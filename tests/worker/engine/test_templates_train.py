@@ -39,15 +39,6 @@ def digits_images() -> Arrays:
     return {"x": x[:-test], "y": labels[:-test], "x_test": x[-test:], "y_test": labels[-test:]}
 
 
-def mnist_sized_digits() -> Arrays:
-    """The 8x8 digits blown up 3x and padded to MNIST's 28x28, for the MNIST templates."""
-    arrays = digits_images()
-    for name in ("x", "x_test"):
-        big = np.kron(arrays[name][..., 0], np.ones((3, 3), np.float32))
-        arrays[name] = np.pad(big, ((0, 0), (2, 2), (2, 2)))[..., None]
-    return arrays
-
-
 def token_sequences(samples: int = 600, length: int = 100) -> Arrays:
     """Random texts of token numbers; the class is whether word 7 occurs in them."""
     rng = np.random.default_rng(0)
@@ -67,13 +58,14 @@ def example_data(template: NetworkTemplate) -> Arrays:
         "four_pixel_camera": examples.four_pixel_camera,
         "digits": examples.digits,
         "digits_images": digits_images,
+        "digits_28": examples.digits_28,
     }
     if template.example_key is not None:
         arrays = generators[template.example_key]()
     elif template.key == "lstm_text_classifier":
         arrays = token_sequences()
     else:
-        arrays = mnist_sized_digits()
+        arrays = examples.digits_28()
     if template.key == "mnist_mlp":
         arrays = {k: v.reshape(len(v), -1) if k.startswith("x") else v for k, v in arrays.items()}
     return {name: array for name, array in arrays.items() if name != "class_names"}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from neuroyard_core.jobs.gan import gan_job_check
 from neuroyard_core.jobs.images import (
     IMAGE_INPUT,
     AdversarialParams,
@@ -20,6 +21,7 @@ from neuroyard_core.jobs.predict import (
 )
 from neuroyard_core.jobs.registry import InputFile, JobKind, register
 from neuroyard_core.jobs.train import TrainParams, train_job_check
+from neuroyard_core.spec.gan import GanParams
 
 _IMAGES = ".png,.jpg,.jpeg,.gif,.bmp,.webp,.tif,.tiff"
 
@@ -149,5 +151,23 @@ register(
             ),
         ),
         artifact_kinds=("image",),
+    )
+)
+# Two networks trained against each other: the job's spec is the generator, params.discriminator
+# the other one; the generator becomes the job's model.
+register(
+    JobKind(
+        name="gan",
+        title="Generative adversarial network",
+        description="Train a generator to draw pictures like the dataset's, against a "
+        "discriminator that tells them from real ones.",
+        queue="gpu",
+        params=GanParams,
+        runner="neuroyard_worker.runners.gan:run_gan",
+        needs_dataset=True,
+        needs_spec=True,
+        artifact_kinds=("model", "image"),
+        checkpointed=True,
+        check=gan_job_check,
     )
 )

@@ -35,6 +35,7 @@ from neuroyard_core.spec.layers_image import (
     AveragePooling2DSpec,
     Conv1DSpec,
     Conv2DSpec,
+    Conv2DTransposeSpec,
     GlobalAveragePooling1DSpec,
     GlobalAveragePooling2DSpec,
     GlobalMaxPooling1DSpec,
@@ -74,6 +75,7 @@ AnyLayerSpec = Annotated[
     | MinimumSpec
     | Conv1DSpec
     | Conv2DSpec
+    | Conv2DTransposeSpec
     | MaxPooling1DSpec
     | AveragePooling1DSpec
     | MaxPooling2DSpec
@@ -111,6 +113,7 @@ __all__ = [
     "ConcatenateSpec",
     "Conv1DSpec",
     "Conv2DSpec",
+    "Conv2DTransposeSpec",
     "DenseSpec",
     "DropoutSpec",
     "EmbeddingSpec",

@@ -32,6 +32,17 @@ class Conv2DSpec(LayerSpec):
     use_bias: Flag = True
 
 
+# gan (issue 18): the generator's upsampling, as in the DCGAN tutorials.
+class Conv2DTransposeSpec(LayerSpec):
+    type: Literal["Conv2DTranspose"]
+    filters: PositiveInt
+    kernel_size: IntPair
+    strides: IntPair = (1, 1)
+    padding: Padding = "valid"
+    activation: ActivationName = "linear"
+    use_bias: Flag = True
+
+
 class Pooling1DSpec(LayerSpec):
     pool_size: PositiveInt = 2
     # None means "same as pool_size", as in Keras.

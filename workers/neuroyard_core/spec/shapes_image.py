@@ -9,6 +9,7 @@ from neuroyard_core.spec.layers_image import (
     GLOBAL_POOLING_2D,
     Conv1DSpec,
     Conv2DSpec,
+    Conv2DTransposeSpec,
     Pooling1DSpec,
     Pooling2DSpec,
 )
@@ -38,6 +39,17 @@ def image_output(layer: LayerSpec, inputs: list[Tensor]) -> LayerOutput | None:
             (height, width), layer.kernel_size, layer.strides, layer.padding, "kernel_size"
         )
         kernel_h, kernel_w = layer.kernel_size
+        bias = layer.filters if layer.use_bias else 0
+        params = kernel_h * kernel_w * channels * layer.filters + bias
+        return LayerOutput(Tensor((out_h, out_w, layer.filters)), params)
+    if isinstance(layer, Conv2DTransposeSpec):  # gan (issue 18)
+        height, width, channels = image_shape(shape)
+        (kernel_h, kernel_w), (stride_h, stride_w) = layer.kernel_size, layer.strides
+        if layer.padding == "same":
+            out_h, out_w = height * stride_h, width * stride_w
+        else:
+            out_h = (height - 1) * stride_h + max(kernel_h, stride_h)
+            out_w = (width - 1) * stride_w + max(kernel_w, stride_w)
         bias = layer.filters if layer.use_bias else 0
         params = kernel_h * kernel_w * channels * layer.filters + bias
         return LayerOutput(Tensor((out_h, out_w, layer.filters)), params)

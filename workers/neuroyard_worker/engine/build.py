@@ -28,6 +28,7 @@ from neuroyard_core.spec.layers import (
     ConcatenateSpec,
     Conv1DSpec,
     Conv2DSpec,
+    Conv2DTransposeSpec,
     DenseSpec,
     DropoutSpec,
     EmbeddingSpec,
@@ -73,6 +74,11 @@ _MERGES: dict[type[LayerSpec], type[keras.layers.Layer]] = {
     AverageSpec: keras.layers.Average,
     MaximumSpec: keras.layers.Maximum,
     MinimumSpec: keras.layers.Minimum,
+}
+_CONVOLUTIONS: dict[type[LayerSpec], type[keras.layers.Layer]] = {
+    Conv1DSpec: keras.layers.Conv1D,
+    Conv2DSpec: keras.layers.Conv2D,
+    Conv2DTransposeSpec: keras.layers.Conv2DTranspose,  # gan (issue 18)
 }
 _GLOBAL_POOLING: dict[type[LayerSpec], type[keras.layers.Layer]] = {
     GlobalAveragePooling1DSpec: keras.layers.GlobalAveragePooling1D,
@@ -178,15 +184,15 @@ def _keras_layer(layer: LayerSpec, name: str) -> Any:
 
 
 def _image_layer(layer: LayerSpec, name: str) -> keras.layers.Layer | None:
-    if isinstance(layer, Conv1DSpec | Conv2DSpec):
-        conv = keras.layers.Conv1D if isinstance(layer, Conv1DSpec) else keras.layers.Conv2D
-        return conv(
-            layer.filters,
-            layer.kernel_size,
-            strides=layer.strides,
-            padding=layer.padding,
-            activation=layer.activation,
-            use_bias=layer.use_bias,
+    if type(layer) in _CONVOLUTIONS:
+        convolution: Any = layer
+        return _CONVOLUTIONS[type(layer)](
+            convolution.filters,
+            convolution.kernel_size,
+            strides=convolution.strides,
+            padding=convolution.padding,
+            activation=convolution.activation,
+            use_bias=convolution.use_bias,
             data_format=_DATA_FORMAT,
             name=name,
         )

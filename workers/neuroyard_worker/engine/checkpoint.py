@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,13 +41,30 @@ def checkpoint_save(
     history: list[dict[str, float]],
     spec_digest: str,
 ) -> None:
+    variables_save(
+        directory,
+        {"model": model.weights, "optimizer": _optimizer_vars(model)},
+        epochs_completed=epochs_completed,
+        history=history,
+        spec_digest=spec_digest,
+    )
+
+
+def variables_save(
+    directory: Path,
+    groups: Mapping[str, Sequence[Any]],
+    *,
+    epochs_completed: int,
+    history: list[dict[str, float]],
+    spec_digest: str,
+) -> None:
+    """A checkpoint of named groups of variables (a model's weights, an optimizer's state...)."""
     directory.mkdir(parents=True, exist_ok=True)
     model_file = f"{MODEL_FILE_PREFIX}{epochs_completed:05d}.npz"
     arrays: dict[str, Any] = {
-        f"model_{i}": np.asarray(v.numpy()) for i, v in enumerate(model.weights)
-    }
-    arrays |= {
-        f"optimizer_{i}": np.asarray(v.numpy()) for i, v in enumerate(_optimizer_vars(model))
+        f"{group}_{i}": np.asarray(v.numpy())
+        for group, variables in groups.items()
+        for i, v in enumerate(variables)
     }
     partial = directory / f".{model_file}.partial"
     with partial.open("wb") as file:
@@ -74,6 +91,25 @@ def checkpoint_load(
 ) -> Checkpoint | None:
     """The latest checkpoint in `directory` on a model from `build`, with the RNG states
     restored; None if there is none."""
+    if not (directory / STATE_FILE).exists():
+        return None
+    model = build()
+    model.optimizer.build(model.trainable_variables)
+    restored = variables_load(
+        directory,
+        {"model": model.weights, "optimizer": _optimizer_vars(model)},
+        spec_digest=spec_digest,
+    )
+    assert restored is not None
+    epochs_completed, history = restored
+    return Checkpoint(model=model, epochs_completed=epochs_completed, history=history)
+
+
+def variables_load(
+    directory: Path, groups: Mapping[str, Sequence[Any]], *, spec_digest: str
+) -> tuple[int, list[dict[str, float]]] | None:
+    """Assign the latest checkpoint's arrays to `groups` (built, as `variables_save` saw them)
+    and restore the RNG states: the epochs completed and the history; None if there is none."""
     state_path = directory / STATE_FILE
     if not state_path.exists():
         return None
@@ -83,18 +119,13 @@ def checkpoint_load(
             "checkpoint_mismatch",
             f"the checkpoint in {directory} was written for a different network spec",
         )
-    model = build()
-    model.optimizer.build(model.trainable_variables)
     with np.load(directory / state["model_file"], allow_pickle=False) as arrays:
-        for i, variable in enumerate(model.weights):
-            variable.assign(arrays[f"model_{i}"])
-        for i, variable in enumerate(_optimizer_vars(model)):
-            variable.assign(arrays[f"optimizer_{i}"])
+        for group, variables in groups.items():
+            for i, variable in enumerate(variables):
+                variable.assign(arrays[f"{group}_{i}"])
     np.random.set_state(_numpy_rng_from_json(state["numpy_rng"]))
     random.setstate(_python_rng_from_json(state["python_rng"]))
-    return Checkpoint(
-        model=model, epochs_completed=state["epochs_completed"], history=state["history"]
-    )
+    return state["epochs_completed"], state["history"]
 
 
 def _optimizer_vars(model: keras.Model) -> list[Any]:
