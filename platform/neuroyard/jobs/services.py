@@ -20,6 +20,7 @@ from neuroyard.jobs.broker import task_id_for
 from neuroyard.jobs.events import publish
 from neuroyard.jobs.kinds import KINDS, RUN_JOB_TASK, JobKind
 from neuroyard.jobs.models import Artifact, Job
+from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.models import TrainedModel
 from neuroyard.specs.models import ModelSpec
 from neuroyard.specs.services import spec_check_dataset
@@ -66,6 +67,8 @@ def job_create(
         raise DomainError("spec_required", f"A {kind} job needs a spec.")
     if job_kind.needs_model and model is None:
         raise DomainError("model_required", f"A {kind} job needs a model.")
+    if model is not None:
+        model_require_ready(model=model)
     inputs = dict(inputs or {})
     _check_inputs(job_kind, inputs)
     if job_kind.validate_job is not None:
