@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -110,13 +111,62 @@ def cpu_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
 def inference_worker(  # noqa: ANN001
     django_db_setup, django_db_blocker, tmp_path_factory
 ) -> Iterator[InferenceWorkerProcess]:
-    """The long-lived worker on the `inference` queue that answers synchronous predictions."""
+    """The long-lived worker on the `inference` queue: it answers synchronous predictions,
+    converts models for export and checks uploaded models."""
     with django_db_blocker.unblock():
         worker = InferenceWorkerProcess(
             name="inference", log_path=tmp_path_factory.mktemp("worker") / "inference-worker.log"
         )
     yield worker
     worker.stop()
+
+
+@pytest.fixture(scope="session")
+def keras_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the `.keras` test files are written (tests.platform.registry.keras_files)."""
+    return tmp_path_factory.mktemp("keras-files")
+
+
+@pytest.fixture(scope="session")
+def canary(keras_dir: Path) -> Path:
+    """The file a malicious model's payload creates when it runs; tests assert it never does."""
+    return keras_dir / "canary"
+
+
+@pytest.fixture(scope="session")
+def adder(keras_dir: Path) -> Path:
+    """An honest 2-3-1 dense `.keras` model."""
+    from tests.platform.registry import keras_files
+
+    return keras_files.dense_model(keras_dir / "adder.keras")
+
+
+@pytest.fixture(scope="session")
+def lambda_file(keras_dir: Path, canary: Path) -> Path:
+    """A `.keras` model whose Lambda layer touches the canary when loaded unsafely."""
+    from tests.platform.registry import keras_files
+
+    return keras_files.lambda_model(keras_dir / "lambda.keras", canary)
+
+
+@pytest.fixture(scope="session")
+def unloadable(keras_dir: Path, adder: Path) -> Path:
+    """A `.keras` file the archive inspection passes and Keras cannot load (junk weights)."""
+    from tests.platform.registry import keras_files
+
+    return keras_files.junk_weights(adder, keras_dir / "unloadable.keras")
+
+
+def upload_model(api: APIClient, path: Path, **fields: Any) -> dict[str, Any]:
+    """Upload a `.keras` file and wait for the inference worker's check; the model after it."""
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = path.name
+    response = api.post("/api/v1/models/", {"file": upload, **fields}, format="multipart")
+    assert response.status_code == 202, response.content
+    url = f"/api/v1/models/{response.json()['id']}/"
+    return wait_for(
+        lambda: (m := api.get(url).json())["status"] != "checking" and m, timeout=180, every=0.1
+    )
 
 
 def wait_for_ingestion(read: Callable[[], dict[str, Any]], timeout: float = 120) -> dict[str, Any]:

@@ -4,7 +4,6 @@ starts a job (saying plainly that its weights are random here), and small networ
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 
 from neuroyard.datasets import examples
 from neuroyard.specs.templates import template_get
-from tests.conftest import npz_upload, upload_dataset, wait_for
+from tests.conftest import npz_upload, upload_dataset, upload_model, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -66,12 +65,12 @@ def test_an_uploaded_model_is_fine_tuned_with_a_new_head(
     api,
     cpu_worker,
     gpu_worker,
+    inference_worker,
     tmp_path: Path,  # noqa: ANN001
 ) -> None:
-    file = io.BytesIO(trained_digits_model(tmp_path / "digits.keras"))
-    file.name = "digits.keras"
-    uploaded = api.post("/api/v1/models/", {"file": file}, format="multipart")
-    assert uploaded.status_code == 201, uploaded.content
+    trained_digits_model(tmp_path / "digits.keras")
+    uploaded = upload_model(api, tmp_path / "digits.keras")
+    assert uploaded["status"] == "ready", uploaded
     dataset = upload_dataset(api, npz_upload("three.npz", **digits(flat=True, classes=3)))
 
     response = api.post(
@@ -79,7 +78,7 @@ def test_an_uploaded_model_is_fine_tuned_with_a_new_head(
         {
             "kind": "train",
             "dataset": dataset["id"],
-            "model": uploaded.json()["id"],
+            "model": uploaded["id"],
             "params": {"epochs": 5, "learning_rate": 0.01},
         },
         format="json",
@@ -146,7 +145,9 @@ def test_a_trained_small_network_can_be_drawn(api, cpu_worker, gpu_worker) -> No
     assert diagram["connections"] == 4 * 8 + 8 * 4
 
 
-def test_an_uploaded_convnet_dreams_like_a_trained_one(api, gpu_worker, tmp_path: Path) -> None:  # noqa: ANN001
+def test_an_uploaded_convnet_dreams_like_a_trained_one(
+    api, gpu_worker, inference_worker, tmp_path: Path
+) -> None:  # noqa: ANN001
     import keras
 
     from tests.integration.test_image_jobs import png_upload
@@ -162,9 +163,8 @@ def test_an_uploaded_convnet_dreams_like_a_trained_one(api, gpu_worker, tmp_path
             keras.layers.Dense(2, activation="softmax"),
         ]
     ).save(path)
-    file = io.BytesIO(path.read_bytes())
-    file.name = "convnet.keras"
-    model = api.post("/api/v1/models/", {"file": file}, format="multipart").json()
+    model = upload_model(api, path)
+    assert model["status"] == "ready", model
 
     body = {
         "kind": "deepdream",

@@ -20,8 +20,10 @@ from neuroyard.jobs.lifecycle import job_fail, jobs_lost_in_broker, jobs_requeue
 from neuroyard.jobs.services import job_enqueue
 from neuroyard.registry.exports import EXPORT_TASK
 from neuroyard.registry.inference import PREDICT_TASK
+from neuroyard.registry.model_check import MODEL_CHECK_TASK, models_resend_checks
 from neuroyard_core.jobs import RUN_JOB_TASK, job_kinds
 from neuroyard_worker.inference.exports import export_model as run_export
+from neuroyard_worker.inference.model_check import check_uploaded_model
 from neuroyard_worker.runtime import fleet, job_logs  # noqa: F401 - their Celery signal hooks
 from neuroyard_worker.runtime.dataset_ingest import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime.executor import execute
@@ -68,7 +70,8 @@ def run_job(self, job_id: str) -> str:  # noqa: ANN001
 
 @shared_task(name="neuroyard.reconcile")
 def reconcile() -> dict[str, int]:
-    """Give jobs of lost workers back to the queue, and re-send jobs whose message was lost."""
+    """Give jobs of lost workers back to the queue, and re-send jobs, ingestions and model checks
+    whose message was lost."""
     for name in workers_mark_offline(
         silent_for=timedelta(seconds=settings.NEUROYARD_WORKER_OFFLINE_AFTER_SECONDS)
     ):
@@ -98,7 +101,18 @@ def reconcile() -> dict[str, int]:
     )
     for dataset in stuck:
         log.warning("dataset %s: still processing; ingestion sent again", dataset.id)
-    return {"requeued_stale": len(stale), "resent_lost": len(lost), "resent_ingestions": len(stuck)}
+    checking = models_resend_checks(
+        sent_before=timezone.now()
+        - timedelta(seconds=settings.NEUROYARD_MODEL_CHECK_RESEND_AFTER_SECONDS)
+    )
+    for model in checking:
+        log.warning("model %s: still checking; its check sent again", model.id)
+    return {
+        "requeued_stale": len(stale),
+        "resent_lost": len(lost),
+        "resent_ingestions": len(stuck),
+        "resent_model_checks": len(checking),
+    }
 
 
 @shared_task(name="neuroyard.ping", ignore_result=False)
@@ -120,6 +134,12 @@ def predict(message: dict[str, Any]) -> str:
 def export_model(export_id: str) -> str:
     """A model converted to SavedModel or TFLite (inference queue), in a child process."""
     return run_export(export_id)
+
+
+@shared_task(name=MODEL_CHECK_TASK)
+def check_model(model_id: str) -> str:
+    """An uploaded model loaded in the sandbox (inference queue), settled ready or invalid."""
+    return check_uploaded_model(model_id)
 
 
 @shared_task(name=INGEST_TASK)

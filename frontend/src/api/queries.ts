@@ -274,7 +274,12 @@ export function useJobKinds() {
 // --- models ---------------------------------------------------------------------------------
 
 export function useModels() {
-  return useQuery({ queryKey: keys.models, queryFn: () => page<TrainedModel>("/api/v1/models/", { limit: 200 }) });
+  return useQuery({
+    queryKey: keys.models,
+    queryFn: () => page<TrainedModel>("/api/v1/models/", { limit: 200 }),
+    // an uploaded model is `checking` until the inference worker has loaded it
+    refetchInterval: (query) => (query.state.data?.results.some((m) => m.status === "checking") ? POLL_MS : false),
+  });
 }
 
 export function useModelUploadAvailable() {

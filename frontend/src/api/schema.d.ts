@@ -1093,6 +1093,9 @@ export interface components {
             readonly id: string;
             name: string;
             source?: components["schemas"]["SourceEnum"];
+            status?: components["schemas"]["TrainedModelOutputStatusEnum"];
+            error_code?: string;
+            error?: string;
             /** Format: uuid */
             job?: string | null;
             task?: string;
@@ -1108,6 +1111,13 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
+        /**
+         * @description * `checking` - Checking
+         *     * `ready` - Ready
+         *     * `invalid` - Invalid
+         * @enum {string}
+         */
+        TrainedModelOutputStatusEnum: "checking" | "ready" | "invalid";
         WorkerOutput: {
             readonly id: number;
             name: string;
@@ -1586,7 +1596,8 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description Stored, status `checking`: a worker loads it in a sandbox, then it becomes `ready`, or `invalid` with error_code and error. Poll the model. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1645,7 +1656,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The model could not be converted to the format. */
+            /** @description The model is not ready (model_not_ready), or could not be converted to the format (export_failed). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,6 +1698,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PredictAnswerOutput"];
                 };
+            };
+            /** @description The model is not ready (model_not_ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

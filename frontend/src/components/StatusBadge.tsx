@@ -5,6 +5,7 @@ const LABELS: Record<string, string> = {
   failed: "Failed",
   cancelled: "Cancelled",
   processing: "Processing",
+  checking: "Checking",
   ready: "Ready",
   invalid: "Invalid",
   idle: "Idle",

@@ -6,6 +6,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { ModelDownloads } from "../components/ModelDownloads";
 import { ModelUploader } from "../components/ModelUploader";
+import { StatusBadge } from "../components/StatusBadge";
 import { TryModel } from "../components/TryModel";
 import { WeightsDiagram } from "../components/WeightsDiagram";
 import { formatAgo, formatBytes, formatCount, formatMetric, formatShape } from "../lib/format";
@@ -59,6 +60,7 @@ export function ModelsPage() {
                 <h2>
                   {model.name}
                   {model.source === "uploaded" && <span className="badge badge-example">Uploaded</span>}
+                  {model.status && model.status !== "ready" && <StatusBadge status={model.status} />}
                 </h2>
                 <p className="muted">
                   {model.task} · input {formatShape(model.input_shape as number[])} · {formatCount(model.param_count)}{" "}
@@ -71,13 +73,22 @@ export function ModelsPage() {
                   )}
                 </p>
               </div>
-              <ModelDownloads model={model} />
+              {model.status === "ready" && <ModelDownloads model={model} />}
             </div>
+            {model.status === "invalid" && (
+              <div className="notice notice-error" role="alert" data-testid="model-error">
+                <strong className="notice-title">This model cannot be used.</strong>
+                <span>{model.error || "It did not pass the checks."}</span>
+                {model.error_code && <code className="notice-code">{model.error_code}</code>}
+              </div>
+            )}
             <Metrics metrics={model.metrics} />
-            <Disclosure className="try-box" summary="Network diagram">
-              <WeightsDiagram modelId={model.id} />
-            </Disclosure>
-            {canPredict && (
+            {model.status === "ready" && (
+              <Disclosure className="try-box" summary="Network diagram">
+                <WeightsDiagram modelId={model.id} />
+              </Disclosure>
+            )}
+            {canPredict && model.status === "ready" && (
               <Disclosure className="try-box" summary="Try it">
                 <TryModel model={model} />
               </Disclosure>

@@ -165,10 +165,14 @@ NEUROYARD_PREDICT_MAX_BYTES = env_int("NEUROYARD_PREDICT_MAX_BYTES", 16 * 1024**
 # The inference worker keeps loaded models up to this size (least recently used go first);
 # NEUROYARD_INFERENCE_THREADS (neuroyard.core.processes) is how many requests it holds at once.
 NEUROYARD_INFERENCE_CACHE_MB = env_int("NEUROYARD_INFERENCE_CACHE_MB", 1024)
-# An uploaded .keras model is loaded once, in a throwaway process with these limits.
+# An uploaded .keras model is loaded once, by the inference worker, in a throwaway process with
+# these limits; one still checking this long after its check was sent is sent again.
 NEUROYARD_MODEL_CHECK_SECONDS = env_int("NEUROYARD_MODEL_CHECK_SECONDS", 120)
 NEUROYARD_MODEL_CHECK_CPU_SECONDS = env_int("NEUROYARD_MODEL_CHECK_CPU_SECONDS", 90)
 NEUROYARD_MODEL_CHECK_MEMORY_BYTES = env_int("NEUROYARD_MODEL_CHECK_MEMORY_BYTES", 4 * 1024**3)
+NEUROYARD_MODEL_CHECK_RESEND_AFTER_SECONDS = env_int(
+    "NEUROYARD_MODEL_CHECK_RESEND_AFTER_SECONDS", 600
+)
 
 # --- auth and API ---------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

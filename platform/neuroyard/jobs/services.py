@@ -18,6 +18,7 @@ from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.broker import task_id_for
 from neuroyard.jobs.events import publish
 from neuroyard.jobs.models import Artifact, Job
+from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.models import TrainedModel
 from neuroyard.specs.models import ModelSpec
 from neuroyard_core.jobs import RUN_JOB_TASK, JobRequest, job_kind_get
@@ -44,6 +45,8 @@ def job_create(
 ) -> Job:
     job_kind = job_kind_get(kind)
     clean = job_kind.validate_params(params)
+    if model is not None:
+        model_require_ready(model=model)
     inputs = dict(inputs or {})
     job_kind.check_request(
         JobRequest(

@@ -16,6 +16,7 @@ from neuroyard.registry.exports import (
     model_export_pending_body,
     model_export_request,
 )
+from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.models import ModelExport, TrainedModel
 from neuroyard.registry.selectors import model_get, model_list
 from neuroyard.registry.uploads import trained_model_upload
@@ -34,6 +35,9 @@ class TrainedModelOutput(serializers.ModelSerializer):
             "id",
             "name",
             "source",
+            "status",
+            "error_code",
+            "error",
             "job",
             "task",
             "input_shape",
@@ -80,7 +84,16 @@ class TrainedModelListApi(PaginatedList, APIView):
     def get(self, request: Request) -> Response:
         return paginated(request, self, model_list(user=request.user), TrainedModelOutput)
 
-    @extend_schema(request=UploadInput, responses={201: TrainedModelOutput})
+    @extend_schema(
+        request=UploadInput,
+        responses={
+            202: OpenApiResponse(
+                TrainedModelOutput,
+                description="Stored, status `checking`: a worker loads it in a sandbox, then "
+                "it becomes `ready`, or `invalid` with error_code and error. Poll the model.",
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
         if "file" not in request.FILES:  # a URL or a server path in its place, or nothing
             raise DomainError(
@@ -98,7 +111,7 @@ class TrainedModelListApi(PaginatedList, APIView):
             task=values["task"],
             class_names=values["class_names"],
         )
-        return Response(TrainedModelOutput(model).data, status=status.HTTP_201_CREATED)
+        return Response(TrainedModelOutput(model).data, status=status.HTTP_202_ACCEPTED)
 
 
 class TrainedModelDetailApi(APIView):
@@ -116,11 +129,15 @@ class TrainedModelDownloadApi(APIView):
                 description="savedmodel, tflite: being converted (on the first download of a "
                 "format); ask again shortly."
             ),
-            409: OpenApiResponse(description="The model could not be converted to the format."),
+            409: OpenApiResponse(
+                description="The model is not ready (model_not_ready), or could not be "
+                "converted to the format (export_failed)."
+            ),
         },
     )
     def get(self, request: Request, model_id: str) -> FileResponse | Response:
         model = model_get(user=request.user, model_id=model_id)
+        model_require_ready(model=model)
         fmt = request.query_params.get("format", "keras")
         if fmt not in DOWNLOAD_FORMATS:
             raise DomainError(
@@ -146,6 +163,7 @@ class TrainedModelWeightsApi(APIView):
     )
     def get(self, request: Request, model_id: str) -> Response:
         model = model_get(user=request.user, model_id=model_id)
+        model_require_ready(model=model)
         diagram = model.diagram or {}
         if "layers" not in diagram:
             reason = diagram.get("unavailable", "the model was registered before diagrams were")

@@ -13,8 +13,19 @@ class TrainedModel(OwnedModel):
         TRAINED = "trained"
         UPLOADED = "uploaded"
 
+    class Status(models.TextChoices):
+        CHECKING = "checking"  # uploaded; a worker is loading it in the sandbox
+        READY = "ready"
+        INVALID = "invalid"  # the check refused it; its file is gone, the reason stays
+
     name = models.CharField(max_length=200)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.TRAINED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.READY)
+    # Why an uploaded model was refused: a stable code and a sentence for a person.
+    error_code = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    # When the check of an upload was last sent; one still checking far longer is sent again.
+    check_sent_at = models.DateTimeField(null=True, blank=True)
     job = models.OneToOneField(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="trained_model"
     )

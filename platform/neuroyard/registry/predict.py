@@ -37,6 +37,7 @@ from neuroyard.registry.inference import (
     prediction_pending,
     prediction_send,
 )
+from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.prediction_inputs import prediction_inputs
 from neuroyard.registry.selectors import model_get
 
@@ -132,6 +133,7 @@ class PredictApi(APIView):
                 PredictAnswerOutput,
                 description="Not answered within the timeout: poll `poll_url` (status pending).",
             ),
+            409: OpenApiResponse(description="The model is not ready (model_not_ready)."),
         },
     )
     def post(self, request: Request, model_id: str, request_id: str = "") -> Response:
@@ -145,6 +147,7 @@ class PredictApi(APIView):
                 status=413,
             )
         model = model_get(user=request.user, model_id=model_id)
+        model_require_ready(model=model)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         images = [upload for key in request.FILES for upload in request.FILES.getlist(key)]

@@ -1,5 +1,5 @@
-"""Registering an uploaded `.keras` model: static checks of the archive in this process, a load
-in a sandboxed child process, then an Artifact (of no job) and a TrainedModel."""
+"""Registering an uploaded `.keras` model: static checks of the archive in this process, then an
+Artifact (of no job) and a TrainedModel `checking`, whose load a worker does (model_check)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from neuroyard.core.errors import DomainError
 from neuroyard.core.storage import CHUNK, sha256_of_file
 from neuroyard.jobs.models import Artifact
-from neuroyard.registry.model_check import model_check
+from neuroyard.registry.model_check import model_check_send
 from neuroyard.registry.models import TrainedModel
 from neuroyard_core.safety.keras_archive import ArchiveRefused, inspect_keras_archive
-
-_CLASSIFIER_OUTPUTS = ("softmax", "sigmoid")
 
 
 def trained_model_upload(
@@ -30,9 +29,11 @@ def trained_model_upload(
     task: str = "",
     class_names: list[str] | None = None,
 ) -> TrainedModel:
-    """A TrainedModel for the uploaded file, usable like a trained one; DomainError otherwise,
-    with nothing stored."""
+    """A TrainedModel `checking` for the uploaded file, its check sent to a worker on commit;
+    DomainError, with nothing stored, for what the archive alone shows to be refused."""
     filename = Path(upload.name or "model.keras").name
+    if class_names and task == "regression":
+        raise DomainError("invalid_input", "class_names are for classification models.")
     with tempfile.TemporaryDirectory(prefix="neuroyard-upload-") as folder:
         path = Path(folder) / "model.keras"
         _copy_capped(upload, path)
@@ -40,13 +41,8 @@ def trained_model_upload(
             inspect_keras_archive(path, filename=filename)
         except ArchiveRefused as refusal:
             raise DomainError(refusal.code, refusal.message) from None
-        description = model_check(path=path)
-        task = task or _guessed_task(description)
-        _check_class_names(class_names or [], description, task)
         with path.open("rb") as file:
-            return _store(
-                owner, file, filename, name or Path(filename).stem, task, class_names, description
-            )
+            return _store(owner, file, filename, name or Path(filename).stem, task, class_names)
 
 
 def _copy_capped(upload: UploadedFile, path: Path) -> None:
@@ -65,25 +61,6 @@ def _copy_capped(upload: UploadedFile, path: Path) -> None:
         raise DomainError("model_unreadable", "The uploaded file is empty.")
 
 
-def _guessed_task(description: dict[str, Any]) -> str:
-    activation = description.get("output_activation")
-    return "classification" if activation in _CLASSIFIER_OUTPUTS else "regression"
-
-
-def _check_class_names(names: list[str], description: dict[str, Any], task: str) -> None:
-    if not names:
-        return
-    if task != "classification":
-        raise DomainError("invalid_input", "class_names are for classification models.")
-    outputs = (description.get("output_shape") or [None])[-1]
-    expected = 2 if outputs == 1 else outputs
-    if outputs is not None and len(names) != expected:
-        raise DomainError(
-            "invalid_input",
-            f"The model scores {expected} classes, but {len(names)} class_names were given.",
-        )
-
-
 @transaction.atomic
 def _store(
     owner: Any,
@@ -92,7 +69,6 @@ def _store(
     name: str,
     task: str,
     class_names: list[str] | None,
-    description: dict[str, Any],
 ) -> TrainedModel:
     sha256, size = sha256_of_file(file)
     artifact = Artifact(
@@ -108,19 +84,18 @@ def _store(
     stored = artifact.file.name
     try:
         artifact.save()
-        return TrainedModel.objects.create(
+        model = TrainedModel.objects.create(
             owner=owner,
             name=name[:200],
             source=TrainedModel.Source.UPLOADED,
+            status=TrainedModel.Status.CHECKING,
+            check_sent_at=timezone.now(),  # so a send lost before it happened is sent again
             artifact=artifact,
             task=task,
-            input_shape=description.get("input_shape") or [],
-            output_shape=description.get("output_shape") or [],
             class_names=class_names or [],
-            param_count=description.get("param_count", 0),
-            layers=description.get("layers", []),
-            diagram=description.get("diagram", {}),
         )
     except Exception:
         artifact.file.storage.delete(stored)
         raise
+    transaction.on_commit(lambda: model_check_send(model=model), robust=True)
+    return model

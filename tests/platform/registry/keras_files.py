@@ -73,6 +73,16 @@ def lambda_activation_model(path: Path, canary: Path, dense: Path) -> Path:
     return rewritten(dense, path, plant)
 
 
+def junk_weights(source: Path, target: Path) -> Path:
+    """A copy of `source` that passes the archive inspection (its config is fine) but whose
+    weights file is junk, so Keras cannot load it."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for entry in original.infolist():
+            data = original.read(entry)
+            copy.writestr(entry, b"not hdf5" if entry.filename == "model.weights.h5" else data)
+    return target
+
+
 def rewritten(source: Path, target: Path, edit: Callable[[Config], Any]) -> Path:
     """A copy of `source` whose config.json `edit` has changed in place."""
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
