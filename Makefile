@@ -56,6 +56,7 @@ lint: install frontend/node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	cd frontend && $(NODE_PATH_PREFIX) $(NPM) run typecheck && $(NODE_PATH_PREFIX) $(NPM) run format:check
 
 format: install
