@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from neuroyard.config.celery import app as celery_app
 from neuroyard.core.errors import Conflict, DomainError
-from neuroyard.core.storage import sha256_of_file
 from neuroyard.datasets.models import Dataset
+from neuroyard.jobs.artifacts import artifact_create
 from neuroyard.jobs.broker import task_id_for
 from neuroyard.jobs.events import publish
 from neuroyard.jobs.models import Artifact, Job
@@ -75,31 +75,18 @@ def job_create(
         max_attempts=settings.NEUROYARD_MAX_ATTEMPTS,
     )
     for name, upload in inputs.items():
-        _store_input(job, name, upload)
+        # kept with the job; the transaction removes the rows if anything fails
+        artifact_create(
+            owner_id=job.owner_id,
+            job=job,
+            kind=Artifact.Kind.INPUT,
+            name=name,
+            file=upload,
+            folder=f"{job.id}/input",
+            content_type=upload.content_type,
+        )
     transaction.on_commit(lambda: job_enqueue(job=job), robust=True)
     return job
-
-
-def _store_input(job: Job, name: str, upload: UploadedFile) -> Artifact:
-    """Keep an input file with the job; the transaction removes the row if anything fails."""
-    upload.seek(0)
-    sha256, size = sha256_of_file(upload)
-    artifact = Artifact(
-        owner_id=job.owner_id,
-        job=job,
-        kind=Artifact.Kind.INPUT,
-        name=name,
-        size_bytes=size,
-        sha256=sha256,
-        content_type=upload.content_type or "application/octet-stream",
-    )
-    artifact.file.save(f"{job.id}/input-{name}", upload, save=False)
-    try:
-        artifact.save()
-    except Exception:
-        artifact.file.delete(save=False)
-        raise
-    return artifact
 
 
 def job_enqueue(*, job: Job) -> None:

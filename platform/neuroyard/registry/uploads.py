@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from neuroyard.core.errors import DomainError
-from neuroyard.core.storage import CHUNK, sha256_of_file
+from neuroyard.core.storage import CHUNK
+from neuroyard.jobs.artifacts import artifact_create
 from neuroyard.jobs.models import Artifact
 from neuroyard.registry.model_check import model_check_send
 from neuroyard.registry.models import TrainedModel
@@ -70,20 +70,10 @@ def _store(
     task: str,
     class_names: list[str] | None,
 ) -> TrainedModel:
-    sha256, size = sha256_of_file(file)
-    artifact = Artifact(
-        owner=owner,
-        job=None,
-        kind=Artifact.Kind.MODEL,
-        name=filename,
-        size_bytes=size,
-        sha256=sha256,
-        content_type="application/octet-stream",
+    artifact = artifact_create(
+        owner_id=owner.pk, kind=Artifact.Kind.MODEL, name=filename, file=file, folder="uploads"
     )
-    artifact.file.save(f"uploads/{sha256[:16]}-{filename}", File(file), save=False)
-    stored = artifact.file.name
     try:
-        artifact.save()
         model = TrainedModel.objects.create(
             owner=owner,
             name=name[:200],
@@ -95,7 +85,7 @@ def _store(
             class_names=class_names or [],
         )
     except Exception:
-        artifact.file.storage.delete(stored)
+        artifact.file.delete(save=False)
         raise
     transaction.on_commit(lambda: model_check_send(model=model), robust=True)
     return model

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from neuroyard_worker.engine.errors import EngineError
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.train import TrainRequest, train
 from tests.worker.engine.recording_reporter import RecordingReporter
 from tests.worker.example_specs import ADDER
@@ -80,8 +80,9 @@ def test_watching_validation_metrics_without_validation_data_is_refused(
 ) -> None:
     spec = adder_with({"type": "early_stopping", "monitor": "val_mae"})
 
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(CodedError) as caught:
         run(spec, adder_path, tmp_path)
 
-    assert caught.value.code == "spec_incompatible"
+    # the same rule, code and words as the web's check at submission (neuroyard_core.jobs.checks)
+    assert caught.value.code == "invalid_params"
     assert "watch val_mae, which needs validation data" in caught.value.message

@@ -9,9 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django.core.files import File
-
-from neuroyard.core.storage import sha256_of_file
+from neuroyard.jobs.artifacts import artifact_create
 from neuroyard.jobs.models import Artifact
 from neuroyard.registry.exports import FILE_NAMES, model_export_fail, model_export_finish
 from neuroyard.registry.models import ModelExport
@@ -54,16 +52,15 @@ def export_model(export_id: str) -> str:
 
 
 def _store(export: ModelExport, path: Path, name: str, content_type: str) -> Artifact:
-    artifact = Artifact(
-        owner_id=export.model.owner_id, kind=Artifact.Kind.MODEL, name=name,
-        content_type=content_type,
-    )  # fmt: skip
     with path.open("rb") as handle:
-        artifact.sha256, artifact.size_bytes = sha256_of_file(handle)
-        artifact.file.save(f"exports/{export.model_id}/{artifact.id}-{name}", File(handle),
-                           save=False)  # fmt: skip
-    artifact.save()
-    return artifact
+        return artifact_create(
+            owner_id=export.model.owner_id,
+            kind=Artifact.Kind.MODEL,
+            name=name,
+            file=handle,
+            folder=f"exports/{export.model_id}",
+            content_type=content_type,
+        )
 
 
 def _last_line(text: str) -> str:

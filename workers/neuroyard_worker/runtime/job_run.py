@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files import File
 from django.db import close_old_connections, connection
 
-from neuroyard.core.storage import sha256_of_file
+from neuroyard.jobs.artifacts import artifact_create
 from neuroyard.jobs.lifecycle import (
     job_cancel_requested,
     job_heartbeat,
@@ -90,18 +89,16 @@ class JobRun:
 
     # -- outputs ---------------------------------------------------------------------------
     def store_artifact(self, *, path: Path, kind: str, name: str, content_type: str) -> Artifact:
-        artifact = Artifact(
-            owner_id=self.job.owner_id,
-            job=self.job,
-            kind=kind,
-            name=name,
-            content_type=content_type,
-        )
         with path.open("rb") as handle:
-            artifact.sha256, artifact.size_bytes = sha256_of_file(handle)
-            artifact.file.save(f"{self.job_id}/{artifact.id}-{name}", File(handle), save=False)
-        artifact.save()
-        return artifact
+            return artifact_create(
+                owner_id=self.job.owner_id,
+                job=self.job,
+                kind=kind,
+                name=name,
+                file=handle,
+                folder=str(self.job_id),
+                content_type=content_type,
+            )
 
     # -- background watcher ----------------------------------------------------------------
     def _watch(self) -> None:
