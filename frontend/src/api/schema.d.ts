@@ -178,6 +178,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/job-kinds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The job-kind registry: what each kind takes, where it runs, what it makes, its parameters' JSON Schema. */
+        get: operations["v1_job_kinds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/": {
         parameters: {
             query?: never;
@@ -246,6 +263,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_jobs_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Server-sent events: a snapshot, then each epoch and status change as it happens. */
+        get: operations["v1_jobs_events_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -772,6 +806,34 @@ export interface components {
             values: unknown;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        JobKind: {
+            name: string;
+            title: string;
+            description: string;
+            queue: string;
+            needs_dataset: boolean;
+            needs_spec: boolean;
+            needs_model: boolean;
+            accepts_dataset: boolean;
+            accepts_spec: boolean;
+            accepts_model: boolean;
+            inputs: components["schemas"]["JobKindInput"][];
+            artifact_kinds: string[];
+            checkpointed: boolean;
+            /** @description The JSON Schema of the kind's params (pydantic). */
+            params_schema: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description A file uploaded with the job, by its form field name. */
+        JobKindInput: {
+            name: string;
+            required: boolean;
+            title: string;
+            description: string;
+            /** @description The file input's accept attribute; empty: any file. */
+            accept: string;
         };
         /**
          * @description * `train` - train
@@ -1409,6 +1471,25 @@ export interface operations {
             };
         };
     };
+    v1_job_kinds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobKind"][];
+                };
+            };
+        };
+    };
     v1_jobs_list: {
         parameters: {
             query?: {
@@ -1519,6 +1600,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOutput"];
+                };
+            };
+        };
+    };
+    v1_jobs_events_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
         };

@@ -4,6 +4,7 @@
  */
 import { useEffect, useReducer, useRef } from "react";
 
+import { getUrl } from "../api/client";
 import type { EpochMetric, Job, JobError, JobProgress, JobStatus } from "../api/types";
 import { isFinal, jobProgress } from "../api/types";
 import { dedupeEpochs, type EpochValues } from "./curves";
@@ -225,7 +226,7 @@ export function useJobLive(jobId: string, sources: JobLiveSources, onEnd?: (stat
       startPolling();
     } else {
       let gotSnapshot = false;
-      source = new ES(`/api/v1/jobs/${jobId}/events/`);
+      source = new ES(getUrl("/api/v1/jobs/{job_id}/events/", { path: { job_id: jobId } }));
       connectTimer = setTimeout(() => {
         if (!gotSnapshot) startPolling();
       }, connectTimeoutMs);

@@ -1,6 +1,6 @@
 /**
  * Form fields from a job kind's parameter JSON Schema (pydantic's), and the values they give.
- * Kinds the server describes get their form from it; `train` has a built-in fallback.
+ * The server's job-kind registry describes every kind; its form is made from that alone.
  */
 
 export interface JsonSchemaProperty {
@@ -15,11 +15,14 @@ export interface JsonSchemaProperty {
   enum?: unknown[];
   anyOf?: JsonSchemaProperty[];
   items?: JsonSchemaProperty;
+  /** the keywords the form does not read (pattern, maxItems, ...); the server checks them */
+  [keyword: string]: unknown;
 }
 
 export interface ParamsSchema {
   properties?: Record<string, JsonSchemaProperty>;
   required?: string[];
+  [keyword: string]: unknown;
 }
 
 /** "list": a list of strings or numbers, typed as "a, b, c". */

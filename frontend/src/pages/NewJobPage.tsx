@@ -8,23 +8,8 @@ import { FitCheck } from "../components/FitCheck";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
-import { isAdvancedParam, kindDescription, kindTitle } from "../lib/jobKinds";
+import { isAdvancedParam } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
-
-/** "content" → "Content image", "image" → "Image". */
-/** The files a job kind takes besides its dataset: images, or (predict) a data file. */
-const DATA_INPUT = "data";
-
-function inputLabel(name: string): string {
-  if (name === DATA_INPUT) return "Samples to predict";
-  const words = name.replace(/_/g, " ");
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
-  return /image/i.test(name) ? label : `${label} image`;
-}
-
-const DATA_INPUT_HELP =
-  "Instead of a dataset: an NPZ (x, and y if you have labels), a CSV (the label column optional), " +
-  "or a ZIP of pictures (in one folder per class if labelled). Read as the model's training data was.";
 
 export function NewJobPage() {
   const [params] = useSearchParams();
@@ -73,10 +58,7 @@ export function NewJobPage() {
   const onParam = (name: string, text: string) => setTexts((current) => ({ ...current, [name]: text }));
   const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
   const chosenSpec = specs.data?.results.find((s) => s.id === spec);
-  const inputs = [
-    ...kind.inputs.map((n) => ({ name: n, required: true })),
-    ...kind.optional_inputs.map((n) => ({ name: n, required: false })),
-  ];
+  const inputs = kind.inputs;
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -123,8 +105,8 @@ export function NewJobPage() {
                     setFieldErrors({});
                   }}
                 />
-                <strong>{kindTitle(k.name)}</strong>
-                {kindDescription(k) && <span className="muted">{kindDescription(k)}</span>}
+                <strong>{k.title}</strong>
+                {k.description && <span className="muted">{k.description}</span>}
               </label>
             ))}
           </div>
@@ -178,9 +160,7 @@ export function NewJobPage() {
                   required={kind.needs_model}
                   value={model}
                   onChange={setModel}
-                  placeholder={
-                    kind.needs_model ? "Choose a model…" : kind.name === "train" ? "None" : "None: a built-in network"
-                  }
+                  placeholder={kind.needs_model ? "Choose a model…" : "None"}
                   options={models.data?.results.map((m) => ({ value: m.id, label: m.name })) ?? []}
                   help={
                     kind.needs_model &&
@@ -195,20 +175,14 @@ export function NewJobPage() {
               {inputs.map((input) => (
                 <div className="field" key={input.name}>
                   <label htmlFor={`job-file-${input.name}`}>
-                    {inputLabel(input.name)}
+                    {input.title}
                     {!input.required && <span className="muted"> (optional)</span>}
                   </label>
                   <input
                     id={`job-file-${input.name}`}
                     type="file"
-                    aria-describedby={input.name === DATA_INPUT ? `job-file-${input.name}-help` : undefined}
-                    accept={
-                      input.name === DATA_INPUT
-                        ? ".npz,.csv,.zip"
-                        : kind.artifact_kinds.includes("image")
-                          ? "image/*"
-                          : undefined
-                    }
+                    aria-describedby={input.description ? `job-file-${input.name}-help` : undefined}
+                    accept={input.accept || undefined}
                     required={input.required}
                     onChange={(e) => {
                       const file = e.target.files?.[0];
@@ -220,9 +194,9 @@ export function NewJobPage() {
                       });
                     }}
                   />
-                  {input.name === DATA_INPUT && (
+                  {input.description && (
                     <small className="help" id={`job-file-${input.name}-help`}>
-                      {DATA_INPUT_HELP}
+                      {input.description}
                     </small>
                   )}
                 </div>
