@@ -75,5 +75,5 @@ export function getUrl<Path extends PathsWithMethod<paths, "get">>(
   path: Path,
   params: UrlParams<paths[Path]["get"]>,
 ): string {
-  return urlOf(path, params as Parameters<typeof urlOf>[1]);
+  return urlOf(path, params);
 }

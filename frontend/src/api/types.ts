@@ -48,7 +48,7 @@ export interface DatasetStats {
 }
 
 export function datasetStats(dataset: Dataset): DatasetStats {
-  return (dataset.stats ?? {}) as DatasetStats;
+  return dataset.stats ?? {};
 }
 
 /** `POST /specs/validate/` and `Spec.summary` (specs/services.summary_as_dict). */
@@ -81,7 +81,7 @@ export interface JobProgress {
 }
 
 export function jobProgress(job: Pick<Job, "progress">): JobProgress {
-  return (job.progress ?? {}) as JobProgress;
+  return job.progress ?? {};
 }
 
 export type JobError = { code: string; message: string } | null;

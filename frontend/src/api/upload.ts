@@ -41,7 +41,7 @@ export function uploadForm<Path extends PathsWithMethod<paths, "post">>(
   }
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", urlOf(path, params as Parameters<typeof urlOf>[1]));
+    xhr.open("POST", urlOf(path, params));
     xhr.withCredentials = true;
     xhr.responseType = "text";
     const token = readCookie(CSRF_COOKIE);

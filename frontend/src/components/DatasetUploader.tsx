@@ -72,7 +72,7 @@ export function DatasetUploader() {
     async (dataset) => {
       await client.invalidateQueries({ queryKey: keys.datasets });
       client.setQueryData(keys.dataset(dataset.id), dataset);
-      navigate(`/datasets/${dataset.id}`);
+      void navigate(`/datasets/${dataset.id}`);
     },
   );
 

@@ -25,7 +25,7 @@ export function Layout({ me }: { me: Me }) {
     } finally {
       client.clear();
       client.setQueryData(keys.me, null);
-      navigate("/login", { replace: true });
+      void navigate("/login", { replace: true });
     }
   };
 

@@ -27,7 +27,7 @@ describe("live spec validation", () => {
     expect(await screen.findByText(/Valid for this dataset: 10 parameters/)).toBeInTheDocument();
     expect(screen.getByText("(None, 2)")).toBeInTheDocument();
     expect(screen.getByTestId("total-params")).toHaveTextContent("10");
-    expect(calls[0]!.body).toEqual({ spec: JSON.parse(spec), dataset: "d-1" });
+    expect(calls[0]!.body).toEqual({ spec: JSON.parse(spec) as unknown, dataset: "d-1" });
   });
 
   it("lists every problem with where it is", async () => {

@@ -2,6 +2,7 @@
  * Form fields from a job kind's parameter JSON Schema (pydantic's), and the values they give.
  * The server's job-kind registry describes every kind; its form is made from that alone.
  */
+import { valueText } from "./format";
 
 export interface JsonSchemaProperty {
   type?: string | string[];
@@ -110,7 +111,7 @@ export function fieldText(field: ParamField, value: unknown): string {
   if (value === undefined || value === null) return "";
   if (field.kind === "list" && Array.isArray(value)) return value.join(", ");
   if (field.kind === "json") return JSON.stringify(value);
-  return String(value);
+  return valueText(value);
 }
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; error: string };

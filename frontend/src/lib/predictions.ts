@@ -3,6 +3,7 @@
  * probability, top_k: [{label, index, probability}], value, outputs}]}`, one per sample sent, or
  * `{status: "pending", id}` when the inference worker is slower than the request.
  */
+import { valueText } from "./format";
 
 export interface Prediction {
   label: string;
@@ -21,7 +22,7 @@ function asPrediction(item: unknown): Prediction | null {
   const label = record.label ?? record.class_name ?? record.index;
   const probability = record.probability ?? record.score;
   if (label === undefined) return null;
-  return { label: String(label), probability: typeof probability === "number" ? probability : null };
+  return { label: valueText(label), probability: typeof probability === "number" ? probability : null };
 }
 
 /** The answer about the first sample sent. */

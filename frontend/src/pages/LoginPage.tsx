@@ -31,7 +31,7 @@ export function LoginPage() {
       await ensureCsrfCookie();
       const user = await login(username, password);
       client.setQueryData(keys.me, user);
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (caught) {
       setError(caught);
       setBusy(false);

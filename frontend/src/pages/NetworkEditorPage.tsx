@@ -107,13 +107,13 @@ export function NetworkEditorPage() {
       const spec = await createSpec(name.trim(), now.spec);
       await client.invalidateQueries({ queryKey: keys.specs });
       if (!train) {
-        navigate(`/networks/${spec.id}`);
+        void navigate(`/networks/${spec.id}`);
         return;
       }
       const next = new URLSearchParams({ spec: spec.id });
       if (dataset) next.set("dataset", dataset);
       if (template?.params) next.set("template", template.key);
-      navigate(`/jobs/new?${next}`);
+      void navigate(`/jobs/new?${next}`);
     } catch (error) {
       setSaveError(error);
       setSaving(false);

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
@@ -24,7 +24,8 @@ export function NewJobPage() {
   const [spec, setSpec] = useState(params.get("spec") ?? "");
   const [model, setModel] = useState(params.get("model") ?? "");
   const [files, setFiles] = useState<Record<string, File>>({});
-  const [texts, setTexts] = useState<Record<string, string>>({});
+  // what the user typed, over the template's suggestions
+  const [editedTexts, setTexts] = useState<Record<string, string>>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -34,23 +35,13 @@ export function NewJobPage() {
   // a network saved from a template trains with the template's suggested settings
   const templates = useTemplates();
   const suggested = templates.data?.find((t) => t.key === params.get("template"))?.params;
-  useEffect(() => {
-    if (!suggested || kindName !== "train") return;
-    const known = new Set(fields.map((f) => f.name));
-    const texts = Object.entries(suggested).filter(([name]) => known.has(name));
-    setTexts((current) => ({
-      ...Object.fromEntries(
-        texts.map(([name, value]) => [
-          name,
-          fieldText(
-            fields.find((f) => f.name === name)!,
-            value,
-          ),
-        ]),
-      ),
-      ...current,
-    }));
+  const suggestedTexts = useMemo(() => {
+    if (!suggested || kindName !== "train") return {};
+    return Object.fromEntries(
+      fields.filter((f) => f.name in suggested).map((f) => [f.name, fieldText(f, suggested[f.name])]),
+    );
   }, [suggested, fields, kindName]);
+  const texts = { ...suggestedTexts, ...editedTexts };
   if (kinds.isPending || !kind) return <Loading what="job kinds" />;
 
   const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
@@ -77,7 +68,7 @@ export function NewJobPage() {
         files,
       });
       await client.invalidateQueries({ queryKey: keys.jobs });
-      navigate(`/jobs/${job.id}`);
+      void navigate(`/jobs/${job.id}`);
     } catch (caught) {
       setError(caught);
       setBusy(false);
