@@ -28,10 +28,6 @@ def picture_png(height: int = 40, width: int = 60) -> bytes:
 def test_a_dream_submitted_from_the_form_shows_its_pictures(
     browser, app_url, user, gpu_worker, screenshot, tmp_path
 ):  # noqa: ANN001
-    from neuroyard.jobs.kinds import KINDS
-
-    if "deepdream" not in KINDS:
-        pytest.skip("this server has no deepdream jobs yet")
     (tmp_path / "photo.png").write_bytes(picture_png())
     context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()

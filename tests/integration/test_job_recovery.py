@@ -17,8 +17,8 @@ from celery import Celery
 from rest_framework.authtoken.models import Token
 
 from neuroyard.jobs.broker import task_id_for
-from neuroyard.jobs.kinds import RUN_JOB_TASK
 from neuroyard.jobs.models import Job
+from neuroyard_core.jobs import RUN_JOB_TASK
 from tests.conftest import digits_arrays, mlp_spec, npz_upload, wait_for_ingestion
 from tests.stack import Stack, wait_for
 

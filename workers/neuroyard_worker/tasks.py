@@ -16,14 +16,14 @@ from django.utils import timezone
 from neuroyard.datasets.services import INGEST_TASK, datasets_resend_stuck
 from neuroyard.fleet.services import workers_mark_offline
 from neuroyard.jobs.broker import job_ids_in_broker
-from neuroyard.jobs.kinds import KINDS, RUN_JOB_TASK
 from neuroyard.jobs.lifecycle import job_fail, jobs_lost_in_broker, jobs_requeue_stale
 from neuroyard.jobs.services import job_enqueue
 from neuroyard.registry.exports import EXPORT_TASK
 from neuroyard.registry.inference import PREDICT_TASK
+from neuroyard_core.jobs import RUN_JOB_TASK, job_kinds
 from neuroyard_worker.inference.exports import export_model as run_export
-from neuroyard_worker.ingestion.run import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime import fleet, job_logs  # noqa: F401 - their Celery signal hooks
+from neuroyard_worker.runtime.dataset_ingest import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime.executor import execute
 from neuroyard_worker.runtime.identity import process_identity
 
@@ -85,7 +85,7 @@ def reconcile() -> dict[str, int]:
         # a queued job's message that a worker took this long ago and never claimed went
         # down with that worker
         in_broker=job_ids_in_broker(
-            {kind.queue for kind in KINDS.values()},
+            {kind.queue for kind in job_kinds().values()},
             delivered_since=time.time() - settings.NEUROYARD_STALE_AFTER_SECONDS,
         ),
     )

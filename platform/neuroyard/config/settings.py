@@ -145,12 +145,8 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 NEUROYARD_MAX_UPLOAD_BYTES = env_int("NEUROYARD_MAX_UPLOAD_BYTES", 2 * 1024**3)
-# Caps on an uploaded ZIP (image folders, NPZ), checked on its directory and while it unpacks.
-NEUROYARD_ARCHIVE_MAX_ENTRIES = env_int("NEUROYARD_ARCHIVE_MAX_ENTRIES", 200_000)
-NEUROYARD_ARCHIVE_MAX_BYTES = env_int("NEUROYARD_ARCHIVE_MAX_BYTES", 8 * 1024**3)
-NEUROYARD_ARCHIVE_MAX_RATIO = env_int("NEUROYARD_ARCHIVE_MAX_RATIO", 100)
-# A classification dataset is refused if a class has fewer samples than this.
-NEUROYARD_MIN_SAMPLES_PER_CLASS = env_int("NEUROYARD_MIN_SAMPLES_PER_CLASS", 2)
+# The caps on uploaded archives (NEUROYARD_ARCHIVE_MAX_*) and NEUROYARD_MIN_SAMPLES_PER_CLASS are
+# read where they are enforced, in neuroyard_core (safety.archives, formats.options).
 # A dataset still processing this long after its ingestion was sent is sent again.
 NEUROYARD_INGEST_RESEND_AFTER_SECONDS = env_int("NEUROYARD_INGEST_RESEND_AFTER_SECONDS", 900)
 # Workers keep their copies of inputs here, keyed by sha256.

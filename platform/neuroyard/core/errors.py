@@ -1,4 +1,4 @@
-"""The one domain error type and its mapping to HTTP.
+"""The mapping of coded errors (`neuroyard_core.errors`) to HTTP, in one place.
 
 Every error the API returns has the same body: ``{"code", "message", "details"}``. ``code`` is
 stable (clients branch on it), ``message`` is a sentence for a person.
@@ -14,34 +14,15 @@ from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from neuroyard_core.errors import CodedError, Conflict, NotFound
+
+__all__ = ["CodedError", "Conflict", "DomainError", "NotFound", "api_exception_handler"]
+
 log = logging.getLogger(__name__)
 
 
-class DomainError(Exception):
-    """A request the platform refuses, with a stable code and a readable message."""
-
-    status = 400
-
-    def __init__(
-        self, code: str, message: str, *, details: Any = None, status: int | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details if details is not None else {}
-        if status is not None:
-            self.status = status
-
-
-class NotFound(DomainError):
-    status = 404
-
-    def __init__(self, what: str) -> None:
-        super().__init__("not_found", f"{what} not found.")
-
-
-class Conflict(DomainError):
-    status = 409
+# The web's name for the shared base: every service raises these.
+DomainError = CodedError
 
 
 def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:

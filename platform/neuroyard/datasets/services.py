@@ -16,10 +16,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from neuroyard.core.errors import Conflict, DomainError
-from neuroyard.datasets import structure
 from neuroyard.datasets.models import Dataset
-from neuroyard.datasets.options import IngestOptions
+from neuroyard.datasets.resumable import ResumedUpload
 from neuroyard.datasets.uploads import HashedUpload
+from neuroyard_core.formats import structure
+from neuroyard_core.formats.options import IngestOptions
 
 INGEST_TASK = "neuroyard.ingest_dataset"
 INGEST_QUEUE = "cpu"
@@ -58,7 +59,7 @@ def dataset_create(
     *,
     owner: Any,
     name: str,
-    upload: HashedUpload,
+    upload: HashedUpload | ResumedUpload,
     format: str | None = None,
     options: IngestOptions | None = None,
 ) -> tuple[Dataset, bool]:

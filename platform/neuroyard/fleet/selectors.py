@@ -11,9 +11,9 @@ from django.utils import timezone
 from neuroyard.core.errors import NotFound
 from neuroyard.fleet.broker import queue_lengths
 from neuroyard.fleet.models import Worker
-from neuroyard.jobs.kinds import KINDS
 from neuroyard.jobs.models import Job
 from neuroyard.jobs.selectors import QUEUE_ORDER
+from neuroyard_core.jobs import job_kinds
 
 
 def worker_list() -> QuerySet[Worker]:
@@ -29,7 +29,7 @@ def worker_get(*, worker_id: object) -> Worker:
 
 def queue_names() -> list[str]:
     """Queues some job kind uses, some live worker consumes, or some active job waits in."""
-    names = {kind.queue for kind in KINDS.values()}
+    names = {kind.queue for kind in job_kinds().values()}
     for queues in Worker.objects.exclude(state=Worker.State.OFFLINE).values_list(
         "queues", flat=True
     ):

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.datasets.selectors import dataset_get
-from neuroyard.jobs.kinds import KINDS
 from neuroyard.jobs.lifecycle import INFRASTRUCTURE_ERRORS
 from neuroyard.jobs.models import Artifact, EpochMetric, Job
 from neuroyard.jobs.selectors import (
@@ -26,6 +25,7 @@ from neuroyard.jobs.selectors import (
 from neuroyard.jobs.services import job_cancel, job_create
 from neuroyard.registry.selectors import model_get
 from neuroyard.specs.selectors import spec_get
+from neuroyard_core.jobs import job_kinds
 
 
 class JobOutput(serializers.ModelSerializer):
@@ -73,11 +73,43 @@ class JobOutput(serializers.ModelSerializer):
         }
 
 
+class JobKindOutput(serializers.Serializer):
+    class InputFileOutput(serializers.Serializer):
+        name = serializers.CharField(help_text="The multipart field the file is sent in.")
+        title = serializers.CharField()
+        description = serializers.CharField()
+        required = serializers.BooleanField()
+        accept = serializers.CharField(help_text="File-picker hint ('.png,.jpg'); '' is any.")
+
+    name = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    queue = serializers.CharField()
+    needs_dataset = serializers.BooleanField()
+    needs_spec = serializers.BooleanField()
+    needs_model = serializers.BooleanField()
+    accepts_dataset = serializers.BooleanField(help_text="Takes a dataset, needed or not.")
+    accepts_spec = serializers.BooleanField()
+    accepts_model = serializers.BooleanField()
+    inputs = InputFileOutput(many=True)
+    artifact_kinds = serializers.ListField(child=serializers.CharField())
+    checkpointed = serializers.BooleanField()
+    params_schema = serializers.JSONField(help_text="The JSON Schema of the kind's params.")
+
+
+class JobKindListApi(APIView):
+    """The job kinds this server runs, with their parameters: the job form is built from it."""
+
+    @extend_schema(responses=JobKindOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return Response([kind.describe() for kind in job_kinds().values()])
+
+
 class JobListCreateApi(PaginatedList, APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=list(KINDS))
+        kind = serializers.CharField(max_length=64, help_text="A name from GET /api/v1/job-kinds/.")
         dataset = serializers.UUIDField(required=False)
         spec = serializers.UUIDField(required=False)
         model = serializers.UUIDField(required=False)
@@ -88,7 +120,7 @@ class JobListCreateApi(PaginatedList, APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("status", enum=Job.Status.values),
-            OpenApiParameter("kind", enum=list(KINDS)),
+            OpenApiParameter("kind", description="A name from GET /api/v1/job-kinds/."),
         ],
         responses=JobOutput(many=True),
     )

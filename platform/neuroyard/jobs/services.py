@@ -6,7 +6,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import pydantic
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,11 +17,10 @@ from neuroyard.core.storage import sha256_of_file
 from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.broker import task_id_for
 from neuroyard.jobs.events import publish
-from neuroyard.jobs.kinds import KINDS, RUN_JOB_TASK, JobKind
 from neuroyard.jobs.models import Artifact, Job
 from neuroyard.registry.models import TrainedModel
 from neuroyard.specs.models import ModelSpec
-from neuroyard.specs.services import spec_check_dataset
+from neuroyard_core.jobs import RUN_JOB_TASK, JobRequest, job_kind_get
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +28,7 @@ HARD_LIMIT_GRACE_SECONDS = 60
 
 
 def job_params_validate(*, kind: str, params: object) -> dict[str, Any]:
-    if kind not in KINDS:
-        raise DomainError(
-            "unknown_job_kind", f"Unknown job kind '{kind}'; use one of: {', '.join(KINDS)}."
-        )
-    if not isinstance(params, dict):
-        raise DomainError("invalid_params", "params must be a JSON object.")
-    try:
-        return KINDS[kind].params.model_validate(params).model_dump()
-    except pydantic.ValidationError as exc:
-        problems = [
-            f"params.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        ]
-        raise DomainError(
-            "invalid_params", "; ".join(problems), details={"errors": problems}
-        ) from None
+    return job_kind_get(kind).validate_params(params)
 
 
 @transaction.atomic
@@ -58,27 +42,24 @@ def job_create(
     model: TrainedModel | None = None,
     inputs: Mapping[str, UploadedFile] | None = None,
 ) -> Job:
-    clean = job_params_validate(kind=kind, params=params)
-    job_kind = KINDS[kind]
-    if job_kind.needs_dataset and dataset is None:
-        raise DomainError("dataset_required", f"A {kind} job needs a dataset.")
-    if job_kind.needs_spec and spec is None:
-        raise DomainError("spec_required", f"A {kind} job needs a spec.")
-    if job_kind.needs_model and model is None:
-        raise DomainError("model_required", f"A {kind} job needs a model.")
+    job_kind = job_kind_get(kind)
+    clean = job_kind.validate_params(params)
     inputs = dict(inputs or {})
-    _check_inputs(job_kind, inputs)
-    if job_kind.validate_job is not None:
-        job_kind.validate_job(params=clean, dataset=dataset, spec=spec, model=model, inputs=inputs)
-    elif dataset is not None and spec is not None:
-        spec_check_dataset(spec=spec.spec, dataset=dataset)
+    job_kind.check_request(
+        JobRequest(
+            kind=kind,
+            params=clean,
+            dataset=dataset,
+            spec=spec.spec if spec is not None else None,
+            model=model,
+            inputs=inputs,
+        )
+    )
     if (clean.get("time_limit") or 0) > settings.JOB_SOFT_TIME_LIMIT:
         raise DomainError(
             "invalid_params",
             f"params.time_limit: at most {settings.JOB_SOFT_TIME_LIMIT} seconds on this server.",
         )
-    if dataset is not None and "validation_split" in clean:
-        _check_split(dataset, clean["validation_split"])
     job = Job.objects.create(
         owner=owner,
         kind=kind,
@@ -94,25 +75,6 @@ def job_create(
         _store_input(job, name, upload)
     transaction.on_commit(lambda: job_enqueue(job=job), robust=True)
     return job
-
-
-def _check_inputs(kind: JobKind, inputs: Mapping[str, UploadedFile]) -> None:
-    allowed = set(kind.inputs) | set(kind.optional_inputs)
-    unknown = sorted(set(inputs) - allowed)
-    if unknown:
-        raise DomainError(
-            "unknown_input",
-            f"A {kind.name} job takes no file named {', '.join(unknown)}; "
-            f"it takes: {', '.join(sorted(allowed)) or 'no files'}.",
-        )
-    missing = [name for name in kind.inputs if name not in inputs]
-    if missing:
-        raise DomainError(
-            "input_required", f"A {kind.name} job needs the file(s): {', '.join(missing)}."
-        )
-    for name, upload in inputs.items():
-        if kind.validate_input is not None:
-            kind.validate_input(name, upload)
 
 
 def _store_input(job: Job, name: str, upload: UploadedFile) -> Artifact:
@@ -135,15 +97,6 @@ def _store_input(job: Job, name: str, upload: UploadedFile) -> Artifact:
         artifact.file.delete(save=False)
         raise
     return artifact
-
-
-def _check_split(dataset: Dataset, split: float) -> None:
-    samples = int(dataset.stats.get("num_samples", 0))
-    if split and int(samples * (1 - split)) < 1:
-        raise DomainError(
-            "invalid_params",
-            f"validation_split {split} leaves no training samples out of {samples}.",
-        )
 
 
 def job_enqueue(*, job: Job) -> None:

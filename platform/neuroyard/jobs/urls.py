@@ -3,6 +3,7 @@ from django.urls import path
 from neuroyard.jobs import apis, streams
 
 urlpatterns = [
+    path("job-kinds/", apis.JobKindListApi.as_view(), name="job-kind-list"),
     path("jobs/", apis.JobListCreateApi.as_view(), name="job-list"),
     path("jobs/<uuid:job_id>/", apis.JobDetailApi.as_view(), name="job-detail"),
     path("jobs/<uuid:job_id>/cancel/", apis.JobCancelApi.as_view(), name="job-cancel"),

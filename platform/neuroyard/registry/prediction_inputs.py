@@ -21,11 +21,10 @@ from django.conf import settings
 from PIL import Image
 
 from neuroyard.core.errors import DomainError
-from neuroyard.core.images import open_image
 from neuroyard.registry.models import TrainedModel
-from neuroyard_worker.ingestion.text import tokens
+from neuroyard_core.formats.text import OUT_OF_VOCABULARY, PADDING, tokens
+from neuroyard_core.safety.images import open_image
 
-PADDING, OUT_OF_VOCABULARY = 0, 1
 _DATA_URL = re.compile(r"^data:[\w/+.-]+;base64,", re.IGNORECASE)
 _VOCABULARIES: OrderedDict[str, dict[str, int]] = OrderedDict()
 _VOCABULARIES_KEPT = 8

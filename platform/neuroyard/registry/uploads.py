@@ -17,7 +17,7 @@ from neuroyard.core.storage import CHUNK, sha256_of_file
 from neuroyard.jobs.models import Artifact
 from neuroyard.registry.model_check import model_check
 from neuroyard.registry.models import TrainedModel
-from neuroyard_worker.model_files.archive import ArchiveRefused, inspect_keras_archive
+from neuroyard_core.safety.keras_archive import ArchiveRefused, inspect_keras_archive
 
 _CLASSIFIER_OUTPUTS = ("softmax", "sigmoid")
 

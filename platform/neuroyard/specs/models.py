@@ -4,7 +4,7 @@ from neuroyard.core.models import OwnedModel
 
 
 class ModelSpec(OwnedModel):
-    """A network described in the spec language (see neuroyard_worker.spec)."""
+    """A network described in the spec language (see neuroyard_core.spec)."""
 
     name = models.CharField(max_length=200)
     spec = models.JSONField()

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from neuroyard.core.errors import DomainError
 from neuroyard.datasets.models import Dataset
 from neuroyard.specs.models import ModelSpec
-from neuroyard_worker.spec import (
-    NetworkSpec,
-    SpecError,
-    SpecSummary,
-    check_against_dataset,
-    parse_spec,
-    summarize,
-)
-from neuroyard_worker.spec.memory import BATCH_SIZES
-
-
-def spec_error(exc: SpecError, code: str = "spec_invalid") -> DomainError:
-    issues = [dataclasses.asdict(issue) for issue in exc.errors]
-    return DomainError(code, str(exc), details={"errors": issues})
+from neuroyard_core.jobs.checks import spec_check_fit
+from neuroyard_core.jobs.facts import dataset_check_ready
+from neuroyard_core.spec import SpecSummary, parse_spec, summarize
+from neuroyard_core.spec.memory import BATCH_SIZES
 
 
 def spec_validate(
@@ -30,47 +18,12 @@ def spec_validate(
     """The spec's layer table, parameter totals and memory estimate (also for `batch_size`);
     DomainError spec_invalid, or spec_incompatible when it cannot train on `dataset`."""
     batch_sizes = BATCH_SIZES if batch_size is None else (*BATCH_SIZES, batch_size)
-    try:
-        parsed = parse_spec(spec)
-        summary = summarize(parsed, batch_sizes=batch_sizes)
-    except SpecError as exc:
-        raise spec_error(exc) from None
+    parsed = parse_spec(spec)
+    summary = summarize(parsed, batch_sizes=batch_sizes)
     if dataset is not None:
         dataset_check_ready(dataset)
-        _check_against(parsed, summary, dataset)
+        spec_check_fit(parsed, summary, dataset)
     return summary
-
-
-def dataset_check_ready(dataset: Dataset) -> None:
-    if dataset.status != Dataset.Status.READY:
-        raise DomainError(
-            "dataset_not_ready", f"The dataset '{dataset.name}' is {dataset.status}, not ready."
-        )
-
-
-def spec_check_dataset(*, spec: object, dataset: Dataset) -> None:
-    dataset_check_ready(dataset)
-    try:
-        parsed = parse_spec(spec)
-        summary = summarize(parsed)
-    except SpecError as exc:
-        raise spec_error(exc, "spec_incompatible") from None
-    _check_against(parsed, summary, dataset)
-
-
-def _check_against(parsed: NetworkSpec, summary: SpecSummary, dataset: Dataset) -> None:
-    value_range = dataset.stats.get("value_range")
-    try:
-        check_against_dataset(
-            summary,
-            parsed,
-            input_shape=tuple(dataset.stats["input_shape"]),
-            num_classes=dataset.stats.get("num_classes"),
-            task=dataset.task,
-            value_range=tuple(value_range) if value_range else None,
-        )
-    except SpecError as exc:
-        raise spec_error(exc, "spec_incompatible") from None
 
 
 def summary_as_dict(summary: SpecSummary) -> dict[str, Any]:

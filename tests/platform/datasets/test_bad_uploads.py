@@ -129,8 +129,8 @@ def test_bad_structure_is_refused_at_once_and_nothing_is_stored(api, case):  # n
     assert stored_files() == []
 
 
-def test_a_zip_with_too_many_entries_is_refused_before_its_directory_is_read(api, settings):  # noqa: ANN001
-    settings.NEUROYARD_ARCHIVE_MAX_ENTRIES = 5
+def test_a_zip_with_too_many_entries_is_refused_before_its_directory_is_read(api, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("NEUROYARD_ARCHIVE_MAX_ENTRIES", "5")
 
     body = assert_error(post(api, zip_upload(squares_and_stripes())), 400, "dataset_archive_bomb")
 

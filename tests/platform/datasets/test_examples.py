@@ -1,11 +1,11 @@
-"""The built-in examples: made by `manage.py load_examples`, shared with every user, read-only."""
+"""The built-in examples (`python -m neuroyard_worker.runtime.examples`): shared, read-only."""
 
 import numpy as np
 import pytest
-from django.core.management import call_command
 
 from neuroyard.datasets import examples
 from neuroyard.datasets.models import Dataset
+from neuroyard_worker.runtime.examples import load_examples
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ KEYS = ["festival", "xor", "adder", "four_pixel_camera", "digits", "digits_image
 
 @pytest.fixture
 def loaded(db) -> dict[str, Dataset]:  # noqa: ANN001
-    call_command("load_examples", verbosity=0)
+    load_examples(say=lambda _: None)
     return {d.example_key: d for d in Dataset.objects.filter(public=True)}
 
 
@@ -30,7 +30,7 @@ def test_every_example_is_ready_under_its_key(loaded):  # noqa: ANN001
 
 
 def test_loading_again_changes_nothing(loaded):  # noqa: ANN001
-    call_command("load_examples", verbosity=0)
+    load_examples(say=lambda _: None)
 
     again = {d.example_key: d.id for d in Dataset.objects.filter(public=True)}
     assert again == {key: d.id for key, d in loaded.items()}

@@ -8,7 +8,7 @@ from django.utils import timezone
 from neuroyard.datasets import examples
 from neuroyard.datasets.models import Dataset
 from neuroyard.datasets.services import datasets_resend_stuck
-from neuroyard_worker.ingestion.run import ingest_dataset
+from neuroyard_worker.runtime.dataset_ingest import ingest_dataset
 from tests.conftest import npz_upload
 from tests.platform.datasets.uploads import post
 

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 from rest_framework.test import APIClient
 
-from neuroyard_worker.ingestion.run import ingest_dataset
+from neuroyard_worker.runtime.dataset_ingest import ingest_dataset
 
 
 def named(name: str, content: bytes) -> io.BytesIO:

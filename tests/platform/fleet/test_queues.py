@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from neuroyard.jobs.broker import broker_client
+from neuroyard.config.celery import app as celery_app
+from neuroyard.fleet.broker import messages_remove
 from neuroyard.jobs.models import Job
 from neuroyard.jobs.selectors import job_queue_position
 from neuroyard.jobs.services import job_enqueue
@@ -27,10 +27,20 @@ def enqueued(owner, queue: str, n: int) -> list[Job]:  # noqa: ANN001
 
 
 def next_message_job(queue: str) -> str:
-    """What a worker would take next: kombu's Redis transport BRPOPs the plain list first."""
-    raw = broker_client().rpop(queue)
-    assert raw is not None, "no message waiting"
-    return json.loads(raw)["headers"]["id"][len("job-") : len("job-") + 36]
+    """The job of the message a worker takes next, taken through kombu as a worker takes it."""
+    with (
+        celery_app.connection_for_read() as connection,
+        connection.SimpleQueue(queue, no_ack=False) as waiting,
+    ):
+        taken = waiting.get(timeout=5)
+        taken.ack()
+    return taken.headers["id"][len("job-") : len("job-") + 36]
+
+
+def messages_waiting(queue: str) -> int:
+    """As kombu counts them (a passive declare would fail once the queue is empty)."""
+    with celery_app.connection_for_read() as connection:
+        return int(connection.default_channel.queue_declare(queue).message_count)
 
 
 def positions(jobs: list[Job]) -> list[int | None]:
@@ -65,7 +75,7 @@ def test_the_latest_job_moved_to_the_front_goes_before_the_earlier_one(admin_api
 
 def test_a_job_whose_message_was_lost_gets_one_at_the_front(admin_api, user, queue):  # noqa: ANN001
     first, lost = enqueued(user, queue, 2)
-    broker_client().lrem(queue, 0, broker_client().lindex(queue, 0))  # the newest: `lost`
+    messages_remove(queue=queue, job_id=lost.id)
 
     admin_api.post(f"/api/v1/queues/{queue}/jobs/{lost.id}/front/")
 
@@ -80,7 +90,7 @@ def test_cancelling_a_waiting_job_removes_it_and_its_message(admin_api, user, qu
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "cancelled"
-    assert broker_client().llen(queue) == 1
+    assert messages_waiting(queue) == 1
     assert next_message_job(queue) == str(keep.id)
     assert job_queue_position(job=Job.objects.get(id=keep.id)) == 1
 
@@ -96,7 +106,7 @@ def test_a_job_moved_to_another_queue_waits_there_and_not_in_the_old_one(admin_a
 
     assert response.status_code == 200, response.content
     assert response.json()["queue"] == other
-    assert broker_client().llen(queue) == 0
+    assert messages_waiting(queue) == 0
     assert next_message_job(other) == str(job.id)
     assert Job.objects.get(id=job.id).queue == other
 
@@ -109,7 +119,7 @@ def test_moving_to_an_unknown_queue_is_refused(admin_api, user, queue):  # noqa:
     assert response.status_code == 400
     assert response.json()["code"] == "unknown_queue"
     assert Job.objects.get(id=job.id).queue == queue
-    assert broker_client().llen(queue) == 1
+    assert messages_waiting(queue) == 1
 
 
 def test_only_waiting_jobs_can_be_reordered(admin_api, user, queue):  # noqa: ANN001

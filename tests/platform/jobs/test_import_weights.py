@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from neuroyard_worker.engine.pretrained import WEIGHTS_FILES
+from neuroyard_core.pretrained import WEIGHTS_FILES
 
 VGG_NAME = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 

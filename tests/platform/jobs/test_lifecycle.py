@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from neuroyard.config.celery import app as celery_app
 from neuroyard.jobs.broker import job_ids_in_broker, task_id_for
-from neuroyard.jobs.kinds import RUN_JOB_TASK
 from neuroyard.jobs.lifecycle import job_claim, jobs_lost_in_broker, jobs_requeue_stale
 from neuroyard.jobs.models import Job
+from neuroyard_core.jobs import RUN_JOB_TASK
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from neuroyard.jobs.kinds import TrainParams
 from neuroyard.specs.templates import template_list
-from neuroyard_worker.spec import parse_spec, summarize
+from neuroyard_core.jobs.train import TrainParams
+from neuroyard_core.spec import parse_spec, summarize
 
 EXAMPLE_KEYS = {"festival", "xor", "adder", "four_pixel_camera", "digits", "digits_images"}
 TEMPLATES = {template.key: template for template in template_list()}

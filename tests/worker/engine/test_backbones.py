@@ -10,9 +10,9 @@ import keras
 import numpy as np
 import pytest
 
+from neuroyard_core.pretrained import WEIGHTS_FILES
 from neuroyard_worker.engine.backbones import build_backbone
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.engine.pretrained import WEIGHTS_FILES
 
 
 @pytest.fixture(autouse=True)

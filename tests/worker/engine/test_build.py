@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
+from neuroyard_core.spec import SpecError, parse_spec, summarize
 from neuroyard_worker.engine.build import build_model, keras_callbacks
-from neuroyard_worker.spec import SpecError, parse_spec, summarize
 from tests.worker.example_specs import DIGITS_MLP, EXAMPLES, network
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import keras
 import pytest
 
+from neuroyard_core.spec import parse_spec, summarize
 from neuroyard_worker.engine.build import build_model
-from neuroyard_worker.spec import parse_spec, summarize
 from tests.worker.example_specs import LAYER_CASES
 
 

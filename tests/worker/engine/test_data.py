@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from neuroyard_core.spec import parse_spec, summarize
 from neuroyard_worker.engine.data import (
     ArraySplits,
     load_arrays,
@@ -19,7 +20,6 @@ from neuroyard_worker.engine.data import (
 )
 from neuroyard_worker.engine.data_fit import check_arrays_fit
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.spec import parse_spec, summarize
 from tests.worker.example_specs import ADDER, DIGITS_MLP, PERCEPTRON, SMALL_CONVNET
 
 
@@ -148,7 +148,7 @@ def test_regression_targets_must_match_the_output_shape() -> None:
 def digits_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: Any) -> Path:
     """The digits example ingested into shards of 40 samples (64 float32 values each)."""
     from neuroyard.datasets import examples
-    from neuroyard.datasets.options import IngestOptions
+    from neuroyard_core.formats.options import IngestOptions
     from neuroyard_worker.ingestion import writer
     from neuroyard_worker.ingestion.convert import convert
 
@@ -209,7 +209,7 @@ def test_a_streamed_validation_split_holds_out_the_last_samples_as_keras_does(
 
 def test_streamed_images_reach_the_network_scaled(tmp_path: Path, db: Any) -> None:
     from neuroyard.datasets import examples
-    from neuroyard.datasets.options import IngestOptions
+    from neuroyard_core.formats.options import IngestOptions
     from neuroyard_worker.ingestion.convert import convert
 
     source = tmp_path / "digits.zip"
@@ -241,7 +241,7 @@ def test_an_image_folder_is_stored_shuffled_so_a_validation_split_holds_every_cl
     """Folders list one class after another; stored in that order, Keras' validation split (the
     last samples) would hold only the last classes and report a meaningless accuracy."""
     from neuroyard.datasets import examples
-    from neuroyard.datasets.options import IngestOptions
+    from neuroyard_core.formats.options import IngestOptions
     from neuroyard_worker.ingestion.convert import convert
 
     source = tmp_path / "digits.zip"

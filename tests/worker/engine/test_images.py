@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.images import (
     fit_longest_side,
@@ -81,16 +82,16 @@ def test_decompression_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     path = saved(Image.new("L", (100, 100)), tmp_path / "bomb.png")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
 
-    with pytest.raises(EngineError) as error:
+    with pytest.raises(CodedError) as error:
         read_picture(path)
-    assert error.value.code == "image_invalid"
+    assert error.value.code == "image_too_large"
 
 
 def test_garbage_is_not_an_image(tmp_path: Path) -> None:
     path = tmp_path / "notes.png"
     path.write_bytes(b"not a picture at all")
 
-    with pytest.raises(EngineError) as error:
+    with pytest.raises(CodedError) as error:
         read_picture(path)
     assert error.value.code == "image_invalid"
 

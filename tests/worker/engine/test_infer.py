@@ -16,7 +16,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 
 from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
+from neuroyard_core.formats.options import IngestOptions
 from neuroyard_worker.engine import infer as infer_module
 from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.infer import PredictRequest, predict

@@ -12,9 +12,9 @@ import pytest
 
 from neuroyard.datasets import examples
 from neuroyard.specs.templates import NetworkTemplate, template_list
+from neuroyard_core.spec import parse_spec, summarize
 from neuroyard_worker.engine.build import build_model
 from neuroyard_worker.engine.train import TrainRequest, TrainResult, train
-from neuroyard_worker.spec import parse_spec, summarize
 from tests.worker.engine.recording_reporter import RecordingReporter
 
 TEMPLATES = {template.key: template for template in template_list()}

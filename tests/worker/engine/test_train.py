@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.train import TrainRequest, TrainResult, train
 from tests.worker.engine.recording_reporter import (
@@ -328,17 +329,18 @@ def test_an_invalid_spec_is_spec_invalid(digits_path: Path, tmp_path: Path) -> N
     assert caught.value.message == "layers[1] (Dense): units must be a positive integer, got 0"
 
 
-def test_a_validation_split_leaving_no_training_data_is_data_invalid(tmp_path: Path) -> None:
+def test_a_validation_split_leaving_no_training_data_is_invalid_params(tmp_path: Path) -> None:
     path = tmp_path / "tiny.npz"
     np.savez(path, x=np.ones((1, 64), np.float32), y=np.array([3]))
 
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(CodedError) as caught:
         train(digits_request(path, tmp_path, validation_split=0.2), RecordingReporter())
 
-    assert caught.value.code == "data_invalid"
+    # the same rule, code and words as the web's check at submission (neuroyard_core.jobs.checks)
+    assert caught.value.code == "invalid_params"
     assert caught.value.message == (
         "validation_split 0.2 of 1 samples leaves 0 for training and 1 for validation; "
-        "both need at least one"
+        "both need at least one."
     )
 
 
@@ -372,7 +374,7 @@ def test_a_failing_reporter_fails_the_run_with_its_own_error(
 def test_a_dataset_larger_than_the_memory_budget_trains_from_its_shards(
     digits_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: Any
 ) -> None:
-    from neuroyard.datasets.options import IngestOptions
+    from neuroyard_core.formats.options import IngestOptions
     from neuroyard_worker.ingestion.convert import convert
 
     folder = convert(digits_path, tmp_path / "digits", format="npz", options=IngestOptions()).folder

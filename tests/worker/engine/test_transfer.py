@@ -13,13 +13,13 @@ import pytest
 
 from neuroyard.datasets import examples
 from neuroyard.specs.templates import template_get
+from neuroyard_core.pretrained import WEIGHTS_FILES
+from neuroyard_core.spec import parse_spec
 from neuroyard_worker.engine.backbones import build_backbone
 from neuroyard_worker.engine.build import build_model
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.engine.pretrained import WEIGHTS_FILES
 from neuroyard_worker.engine.train import TrainRequest, TrainResult, train
 from neuroyard_worker.engine.transfer import TransferBuilder, TransferRequest, _preprocessing
-from neuroyard_worker.spec import parse_spec
 from tests.worker.engine.recording_reporter import RecordingReporter
 from tests.worker.example_specs import network
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from neuroyard_core.formats.text import OUT_OF_VOCABULARY, PADDING
 from neuroyard_worker.engine.errors import EngineError
 
 Transform = Callable[[np.ndarray], np.ndarray]
-PADDING, OUT_OF_VOCABULARY = 0, 1  # token numbers, as ingestion and TextVectorization use them
 
 
 def adapt_samples(data: Mapping[str, Any], model: Mapping[str, Any]) -> Transform | None:

@@ -15,8 +15,8 @@ from typing import Literal
 import keras
 import tensorflow as tf
 
+from neuroyard_core.pretrained import weights_path
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.engine.pretrained import weights_path
 
 BackboneName = Literal["inception_v3", "vgg19", "mobilenet_v2", "resnet50"]
 

@@ -6,18 +6,18 @@ from typing import Any
 
 import keras
 
-from neuroyard_worker.spec import NetworkSpec, summarize
-from neuroyard_worker.spec.callbacks import CallbackSpec, EarlyStoppingSpec, ReduceLROnPlateauSpec
-from neuroyard_worker.spec.compilation import (
+from neuroyard_core.spec import NetworkSpec, summarize
+from neuroyard_core.spec.callbacks import CallbackSpec, EarlyStoppingSpec, ReduceLROnPlateauSpec
+from neuroyard_core.spec.compilation import (
     AdamSpec,
     AdamWSpec,
     OptimizerSpec,
     RMSpropSpec,
     SGDSpec,
 )
-from neuroyard_worker.spec.graph import is_graph
-from neuroyard_worker.spec.layer_base import LayerSpec
-from neuroyard_worker.spec.layers import (
+from neuroyard_core.spec.graph import is_graph
+from neuroyard_core.spec.layer_base import LayerSpec
+from neuroyard_core.spec.layers import (
     ActivationSpec,
     AddSpec,
     AveragePooling1DSpec,
@@ -51,9 +51,9 @@ from neuroyard_worker.spec.layers import (
     SubtractSpec,
     TextVectorizationSpec,
 )
-from neuroyard_worker.spec.layers_image import RandomFlipSpec, RandomRotationSpec, RandomZoomSpec
-from neuroyard_worker.spec.layers_sequence import RecurrentSpec
-from neuroyard_worker.spec.schedules import (
+from neuroyard_core.spec.layers_image import RandomFlipSpec, RandomRotationSpec, RandomZoomSpec
+from neuroyard_core.spec.layers_sequence import RecurrentSpec
+from neuroyard_core.spec.schedules import (
     CosineDecaySpec,
     ExponentialDecaySpec,
     InverseTimeDecaySpec,

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from neuroyard_core.formats.manifest import MANIFEST_NAME, Manifest, Shard, read_manifest
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.ingestion.manifest import MANIFEST_NAME, Manifest, Shard, read_manifest
 
 _NUMERIC_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 # Data up to this size is trained from memory; a memory limit on the process lowers it.

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from neuroyard_core.spec import NetworkSpec, SpecSummary
+from neuroyard_core.spec.shapes import format_shape
 from neuroyard_worker.engine.data import ArraySplits, SplitShape, array_shapes
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.spec import NetworkSpec, SpecSummary
-from neuroyard_worker.spec.shapes import format_shape
 
 _ONE_HOT_LOSSES = frozenset({"categorical_crossentropy", "categorical_hinge"})
 

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from neuroyard_core.formats.manifest import Manifest, Shard
 from neuroyard_worker.engine.data import SplitShape, load_shard, manifest_shapes, x_dtype
-from neuroyard_worker.ingestion.manifest import Manifest, Shard
 
 SHUFFLE_SHARDS = 2  # samples shuffle within a buffer this many shards deep
 

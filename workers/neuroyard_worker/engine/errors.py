@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from neuroyard_core.errors import CodedError
+
 EngineErrorCode = Literal[
     "spec_invalid",  # the spec does not parse
     "spec_incompatible",  # the spec is valid but does not fit the data
@@ -20,11 +22,8 @@ EngineErrorCode = Literal[
 ]
 
 
-class EngineError(Exception):
-    def __init__(self, code: EngineErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code: EngineErrorCode = code
-        self.message = message
+class EngineError(CodedError):
+    """A job's own failure: not retried."""
 
-    def __repr__(self) -> str:
-        return f"EngineError(code={self.code!r}, message={self.message!r})"
+    def __init__(self, code: EngineErrorCode, message: str) -> None:
+        super().__init__(code, message)

@@ -4,14 +4,14 @@ in the colour space (grey or RGB, ICC profile, transparency) of the picture they
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from neuroyard_core.safety.images import open_image
 from neuroyard_worker.engine.errors import EngineError
 
 _GREY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"})
@@ -35,19 +35,10 @@ class Picture:
 
 
 def read_picture(path: Path) -> Picture:
-    """Decode an image upright (EXIF orientation applied); EngineError("image_invalid") if not."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as source:
-                source.load()
-                image = ImageOps.exif_transpose(source)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise EngineError("image_invalid", f"{path.name} is too large to decode safely") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise EngineError(
-            "image_invalid", f"{path.name} is not a readable image: {error}"
-        ) from None
+    """Decode an image upright (EXIF orientation applied), by the web's rules: CodedError
+    image_invalid, image_unsupported or image_too_large if it cannot be."""
+    with path.open("rb") as handle:
+        image = open_image(handle, name=path.name)
     profile = image.info.get("icc_profile") or None
     if image.mode in _PROFILE_DROPPED:
         profile = None

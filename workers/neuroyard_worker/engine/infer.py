@@ -16,6 +16,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from neuroyard_core.formats.manifest import MANIFEST_NAME, SPLITS, read_manifest
 from neuroyard_worker.engine.confusion_image import draw_confusion_matrix
 from neuroyard_worker.engine.data import load_arrays, load_shard
 from neuroyard_worker.engine.errors import EngineError
@@ -35,7 +36,6 @@ from neuroyard_worker.engine.predictions import (
     top_k,
 )
 from neuroyard_worker.engine.progress import OnStep, StopRequested, ignore_step, never_stop
-from neuroyard_worker.ingestion.manifest import MANIFEST_NAME, SPLITS, read_manifest
 
 SPLIT_CHOICES = ("auto", "all", *SPLITS)
 FULL_PROBABILITIES_UP_TO = 1000  # classes; beyond, the NPZ keeps only the top k

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from typing import Any, Protocol
 import keras
 import tensorflow as tf
 
+from neuroyard_core.jobs.checks import check_monitors, check_validation_split
+from neuroyard_core.spec import NetworkSpec, SpecError, SpecSummary, parse_spec, summarize
 from neuroyard_worker.engine.build import build_model, keras_callbacks
 from neuroyard_worker.engine.checkpoint import checkpoint_load, checkpoint_save, save_atomically
 from neuroyard_worker.engine.data import TrainingData, open_training_data
@@ -39,7 +40,6 @@ from neuroyard_worker.engine.transfer import (
     default_loss,
     transfer_digest,
 )
-from neuroyard_worker.spec import NetworkSpec, SpecError, SpecSummary, parse_spec, summarize
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,9 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
         input_shape = data.shapes()[0].sample_shape
         build = TransferBuilder(transfer, head=spec, input_shape=input_shape)
         digest = transfer_digest(transfer, spec)
-    _check_validation_split(data.train_samples, request.validation_split)
+    check_validation_split(data.train_samples, request.validation_split)
     if spec is not None:
-        _check_monitors(spec, request.validation_split)
+        check_monitors(spec, request.validation_split)
 
     devices = configure_devices(mixed_precision=request.mixed_precision)
     keras.utils.set_random_seed(request.seed)
@@ -205,30 +205,6 @@ def _parsed(raw_spec: object) -> tuple[NetworkSpec, SpecSummary]:
         return spec, summarize(spec)
     except SpecError as error:
         raise EngineError("spec_invalid", str(error)) from None
-
-
-def _check_validation_split(samples: int, validation_split: float) -> None:
-    if validation_split == 0.0:
-        return
-    # Keras keeps the first floor(n * (1 - split)) samples for training, the rest for validation.
-    train_samples = math.floor(samples * (1.0 - validation_split))
-    if train_samples == 0 or train_samples == samples:
-        raise EngineError(
-            "data_invalid",
-            f"validation_split {validation_split} of {samples} samples leaves "
-            f"{train_samples} for training and {samples - train_samples} for validation; "
-            "both need at least one",
-        )
-
-
-def _check_monitors(spec: NetworkSpec, validation_split: float) -> None:
-    watching = [c.monitor for c in spec.callbacks if c.monitor.startswith("val_")]
-    if watching and validation_split == 0.0:
-        raise EngineError(
-            "spec_incompatible",
-            f"the spec's callbacks watch {', '.join(watching)}, which needs validation data; "
-            "give the job a validation_split above 0",
-        )
 
 
 def _spec_digest(spec: NetworkSpec) -> str:

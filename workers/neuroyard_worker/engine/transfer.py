@@ -18,15 +18,15 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from neuroyard_core.pretrained import WEIGHTS_FILES
+from neuroyard_core.spec import NetworkSpec
+from neuroyard_core.spec.compilation import AdamSpec
+from neuroyard_core.spec.shapes import format_shape
+from neuroyard_core.spec.transfer import BACKBONES
 from neuroyard_worker.engine.backbones import BackboneName, build_backbone
 from neuroyard_worker.engine.build import apply_layers, keras_optimizer
 from neuroyard_worker.engine.describe import flat_layers
 from neuroyard_worker.engine.errors import EngineError
-from neuroyard_worker.engine.pretrained import WEIGHTS_FILES
-from neuroyard_worker.spec import NetworkSpec
-from neuroyard_worker.spec.compilation import AdamSpec
-from neuroyard_worker.spec.shapes import format_shape
-from neuroyard_worker.spec.transfer import BACKBONES
 
 Task = Literal["classification", "regression"]
 

@@ -13,17 +13,17 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.infer import task_of
 
 log = logging.getLogger(__name__)
 
 
-class InferenceRefused(Exception):
+class InferenceRefused(CodedError):
     """A request the worker cannot answer, with the HTTP status the web should give it."""
 
     def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        super().__init__(code, message, status=status)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from neuroyard.datasets.options import IngestOptions
+from neuroyard_core.formats.manifest import Manifest
+from neuroyard_core.formats.options import IngestOptions
 from neuroyard_worker.ingestion.images import ingest_image_folder
-from neuroyard_worker.ingestion.manifest import Manifest
 from neuroyard_worker.ingestion.npz import ingest_npz
 from neuroyard_worker.ingestion.preview import make_preview
 from neuroyard_worker.ingestion.tables import ingest_csv
@@ -39,7 +39,7 @@ class Converted:
 
 
 def convert(source: Path, folder: Path, *, format: str, options: IngestOptions) -> Converted:
-    """Validate and convert `source`; raises DomainError saying what is wrong with it."""
+    """Validate and convert `source`; raises CodedError saying what is wrong with it."""
     folder.mkdir(parents=True, exist_ok=True)
     writer, preview = READERS[format](source, folder, options)
     manifest, stats = writer.finish(for_training=options.purpose == "train")

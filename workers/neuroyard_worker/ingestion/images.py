@@ -9,18 +9,18 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from PIL import Image
 
-from neuroyard.core.errors import DomainError
-from neuroyard.core.images import open_image
-from neuroyard.datasets.options import IngestOptions
-from neuroyard.datasets.structure import (
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.formats.structure import (
     ImageFolderLayout,
     check_ratio,
     image_folder_layout,
     open_archive,
 )
+from neuroyard_core.safety.archives import ArchiveLimits
+from neuroyard_core.safety.images import open_image
 from neuroyard_worker.ingestion.labels import Labels
 from neuroyard_worker.ingestion.tables import split_router
 from neuroyard_worker.ingestion.writer import DatasetWriter, Locate
@@ -40,7 +40,7 @@ class UnpackBudget:
 
     def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         if info.file_size > MAX_IMAGE_FILE_BYTES:
-            raise DomainError(
+            raise CodedError(
                 "dataset_image_too_large",
                 f"'{info.filename}' is {info.file_size} bytes; images may be at most "
                 f"{MAX_IMAGE_FILE_BYTES}.",
@@ -50,12 +50,12 @@ class UnpackBudget:
             with archive.open(info) as handle:
                 data = handle.read(MAX_IMAGE_FILE_BYTES + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-            raise DomainError(
+            raise CodedError(
                 "dataset_unreadable", f"'{info.filename}' could not be unpacked: {exc}."
             ) from None
         self.used += len(data)
         if len(data) > MAX_IMAGE_FILE_BYTES or self.used > self.limit:
-            raise DomainError(
+            raise CodedError(
                 "dataset_archive_bomb",
                 f"The archive unpacks to more than its declared size or the limit of "
                 f"{self.limit} bytes.",
@@ -66,13 +66,13 @@ class UnpackBudget:
 def decode(data: bytes, name: str) -> Image.Image:
     try:
         return open_image(io.BytesIO(data), name=name, max_pixels=MAX_IMAGE_PIXELS)
-    except DomainError as exc:
+    except CodedError as exc:
         code = "dataset_image_too_large" if exc.code == "image_too_large" else "dataset_unreadable"
-        raise DomainError(code, exc.message, details={"entry": name}) from None
+        raise CodedError(code, exc.message, details={"entry": name}) from None
 
 
 def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> DatasetWriter:
-    budget = UnpackBudget(settings.NEUROYARD_ARCHIVE_MAX_BYTES)
+    budget = UnpackBudget(ArchiveLimits.for_datasets().max_bytes)
     with open_archive(source) as archive:
         layout = image_folder_layout(archive, labels_optional=options.purpose == "predict")
         _, first = next(layout.files("train"))

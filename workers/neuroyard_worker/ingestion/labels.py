@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neuroyard.core.errors import DomainError
+from neuroyard_core.errors import CodedError
 
 MAX_CLASSES = 10_000
 # Whole-number labels with more distinct values than this are taken as regression targets
@@ -26,8 +26,8 @@ class Resolved:
     renumber: np.ndarray | None  # provisional class number -> final one; None: keep as is
 
 
-def invalid_labels(message: str) -> DomainError:
-    return DomainError("dataset_bad_labels", message)
+def invalid_labels(message: str) -> CodedError:
+    return CodedError("dataset_bad_labels", message)
 
 
 class Labels:
@@ -59,7 +59,7 @@ class Labels:
             if self.target_shape is None:
                 self.target_shape = values.shape[1:]
             if not np.isfinite(values).all():
-                raise DomainError("dataset_nonfinite", "The labels contain NaN or infinity.")
+                raise CodedError("dataset_nonfinite", "The labels contain NaN or infinity.")
             self.integral = self.integral and bool(np.all(np.floor(values) == values))
             out["float"] = values.astype(np.float32)
         if self.codable and raw.ndim == 1:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
-from neuroyard.datasets.structure import ArrayHeader, npz_layout, open_archive, read_npy_header
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.formats.structure import ArrayHeader, npz_layout, open_archive, read_npy_header
 from neuroyard_worker.ingestion.labels import Labels
 from neuroyard_worker.ingestion.tables import split_router
 from neuroyard_worker.ingestion.writer import DatasetWriter, Locate
@@ -27,7 +27,7 @@ def ingest_npz(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
     layout = npz_layout(source, labels_optional=options.purpose == "predict")
     x_header, y_header = layout.splits["train"]
     if math.prod(x_header.sample_shape) == 0:
-        raise DomainError("dataset_empty", "The samples of 'x' hold no values.")
+        raise CodedError("dataset_empty", "The samples of 'x' hold no values.")
     with open_archive(source, what="NumPy .npz archive") as archive:
         class_names = None
         if layout.class_names is not None:
@@ -83,7 +83,7 @@ def _row_chunks(
                     raise _truncated(header)
                 yield start, np.frombuffer(data, header.dtype).reshape(count, *header.sample_shape)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise DomainError(
+        raise CodedError(
             "dataset_unreadable", f"Array '{header.name}' could not be read: {exc}."
         ) from None
 
@@ -91,7 +91,7 @@ def _row_chunks(
 def _read_whole(archive: zipfile.ZipFile, header: ArrayHeader) -> np.ndarray:
     size = math.prod(header.shape) * header.dtype.itemsize
     if size > FORTRAN_MAX_BYTES:
-        raise DomainError(
+        raise CodedError(
             "dataset_unreadable",
             f"Array '{header.name}' is stored in Fortran order and too large to read whole; "
             "save it with np.ascontiguousarray.",
@@ -100,12 +100,12 @@ def _read_whole(archive: zipfile.ZipFile, header: ArrayHeader) -> np.ndarray:
         with archive.open(header.member) as handle:
             return np.lib.format.read_array(handle, allow_pickle=False)
     except (ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise DomainError(
+        raise CodedError(
             "dataset_unreadable", f"Array '{header.name}' could not be read: {exc}."
         ) from None
 
 
-def _truncated(header: ArrayHeader) -> DomainError:
-    return DomainError(
+def _truncated(header: ArrayHeader) -> CodedError:
+    return CodedError(
         "dataset_unreadable", f"Array '{header.name}' is shorter than its header says."
     )

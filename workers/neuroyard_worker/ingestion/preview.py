@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from neuroyard_worker.ingestion.manifest import Manifest
+from neuroyard_core.formats.manifest import Manifest
 from neuroyard_worker.ingestion.writer import short_float
 
 PREVIEW_ROWS = 10

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
-from neuroyard.datasets.structure import CsvLayout, csv_layout
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.formats.structure import CsvLayout, csv_layout
 from neuroyard_worker.ingestion.labels import Labels
 from neuroyard_worker.ingestion.writer import DatasetWriter, Locate, SplitRouter
 
@@ -41,7 +41,7 @@ def csv_chunks(source: Path, layout: CsvLayout) -> Iterator[tuple[list[int], lis
                 if not row or not any(cell.strip() for cell in row):
                     continue
                 if len(row) != width:
-                    raise DomainError(
+                    raise CodedError(
                         "dataset_ragged",
                         f"Line {reader.line_num} has {len(row)} values; the header has {width}.",
                         details={"line": reader.line_num},
@@ -54,9 +54,9 @@ def csv_chunks(source: Path, layout: CsvLayout) -> Iterator[tuple[list[int], lis
             if rows:
                 yield lines, rows
         except UnicodeDecodeError:
-            raise DomainError("dataset_unreadable", "The CSV is not UTF-8 text.") from None
+            raise CodedError("dataset_unreadable", "The CSV is not UTF-8 text.") from None
         except csv.Error as exc:
-            raise DomainError(
+            raise CodedError(
                 "dataset_unreadable", f"Line {reader.line_num}: the CSV cannot be parsed ({exc})."
             ) from None
 
@@ -69,7 +69,7 @@ def label_cells(rows: list[list[str]], lines: list[int], layout: CsvLayout) -> n
     empty = labels == ""
     if empty.any():
         line = lines[int(np.argmax(empty))]
-        raise DomainError(
+        raise CodedError(
             "dataset_missing_value",
             f"Line {line} has no value in the label column '{layout.header[layout.label_at]}'.",
             details={"line": line},
@@ -103,7 +103,7 @@ def ingest_csv(source: Path, folder: Path, options: IngestOptions) -> DatasetWri
                    locate=line_locator(lines))  # fmt: skip
         rows_seen += len(rows)
     if rows_seen == 0:
-        raise DomainError("dataset_empty", "The CSV has a header but no rows.")
+        raise CodedError("dataset_empty", "The CSV has a header but no rows.")
     return writer
 
 
@@ -121,7 +121,7 @@ def _numbers(
             except ValueError:
                 column = layout.header[features[c]]
                 missing = " (missing values are not accepted)" if not cell.strip() else ""
-                raise DomainError(
+                raise CodedError(
                     "dataset_not_numeric",
                     f"Line {lines[r]}, column '{column}': '{cell}' is not a number{missing}.",
                     details={"line": lines[r], "column": column},

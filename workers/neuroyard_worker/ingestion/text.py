@@ -7,29 +7,28 @@ whitespace; 0 pads, 1 is out of vocabulary), so inference can apply them to new 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
-from neuroyard.datasets.structure import csv_layout
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.formats.structure import csv_layout
+from neuroyard_core.formats.text import (
+    OUT_OF_VOCABULARY,
+    OUT_OF_VOCABULARY_TOKEN,
+    PADDING_TOKEN,
+    tokens,
+)
 from neuroyard_worker.ingestion.labels import Labels
 from neuroyard_worker.ingestion.tables import csv_chunks, label_cells, line_locator, split_router
 from neuroyard_worker.ingestion.writer import DatasetWriter
 
-PADDING, OUT_OF_VOCABULARY = "", "[UNK]"
 MAX_AUTO_SEQUENCE_LENGTH = 256
 PREVIEW_ROWS = 10
 PREVIEW_TEXT_CHARS = 300
-_PUNCTUATION = re.compile(r"[!\"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~']")
-
-
-def tokens(text: str) -> list[str]:
-    return _PUNCTUATION.sub("", text.lower()).split()
 
 
 def ingest_text_csv(
@@ -49,11 +48,13 @@ def ingest_text_csv(
                 label = [row[layout.label_at].strip()] if layout.label_at is not None else []
                 preview_rows.append([row[layout.text_at][:PREVIEW_TEXT_CHARS], *label])
     if not preview_rows:
-        raise DomainError("dataset_empty", "The CSV has a header but no rows.")
+        raise CodedError("dataset_empty", "The CSV has a header but no rows.")
     if not counts:
-        raise DomainError("dataset_empty", "The text column holds no words.")
+        raise CodedError("dataset_empty", "The text column holds no words.")
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    vocabulary = [PADDING, OUT_OF_VOCABULARY] + [w for w, _ in ranked[: options.max_tokens - 2]]
+    vocabulary = [PADDING_TOKEN, OUT_OF_VOCABULARY_TOKEN] + [
+        w for w, _ in ranked[: options.max_tokens - 2]
+    ]
     index = {word: i for i, word in enumerate(vocabulary)}
     length = options.sequence_length or max(1, min(longest, MAX_AUTO_SEQUENCE_LENGTH))
     columns = [layout.header[layout.text_at]]
@@ -82,7 +83,9 @@ def ingest_text_csv(
     for lines, rows in csv_chunks(source, layout):
         x = np.zeros((len(rows), length), np.int32)
         for r, row in enumerate(rows):
-            ids = [index.get(word, 1) for word in tokens(row[layout.text_at])[:length]]
+            ids = [
+                index.get(word, OUT_OF_VOCABULARY) for word in tokens(row[layout.text_at])[:length]
+            ]
             x[r, : len(ids)] = ids
         labels = label_cells(rows, lines, layout)
         writer.add(x, labels, locate=line_locator(lines))

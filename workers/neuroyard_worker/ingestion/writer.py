@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 
-from neuroyard.core.errors import DomainError
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.manifest import MANIFEST_NAME, SPLITS, Manifest, Shard, SplitShards
+from neuroyard_core.formats.options import min_samples_per_class
 from neuroyard_worker.ingestion.labels import Labels, Resolved
-from neuroyard_worker.ingestion.manifest import MANIFEST_NAME, SPLITS, Manifest, Shard, SplitShards
 
 SHARD_BYTES = 4 * 1024 * 1024
 
@@ -143,7 +143,7 @@ class DatasetWriter:
     ) -> None:
         """`y_raw` None: inputs to predict, without labels (the writer was made unlabelled)."""
         if x.shape[1:] != self.sample_shape:
-            raise DomainError(
+            raise CodedError(
                 "dataset_shape_mismatch",
                 f"{locate(0)}: samples of shape {list(x.shape[1:])}, but the dataset's "
                 f"samples have shape {list(self.sample_shape)}.",
@@ -155,7 +155,7 @@ class DatasetWriter:
         low, high = float(x.min()), float(x.max())  # NaN or infinity shows in one of them
         if not (math.isfinite(low) and math.isfinite(high)):
             finite = np.isfinite(x.reshape(len(x), -1)).all(axis=1)
-            raise DomainError(
+            raise CodedError(
                 "dataset_nonfinite",
                 f"{locate(int(np.argmin(finite)))} contains NaN or infinity (or a number too "
                 "large for 32-bit floats).",
@@ -178,7 +178,7 @@ class DatasetWriter:
         for sink in self.sinks.values():
             sink.close()
         if self.sinks["train"].samples == 0:
-            raise DomainError("dataset_empty", "The dataset has no samples to train on.")
+            raise CodedError("dataset_empty", "The dataset has no samples to train on.")
         resolved = self.labels.resolve()
         splits: dict[str, SplitShards] = {}
         tally = _LabelTally(resolved)
@@ -280,17 +280,17 @@ class _LabelTally:
             return
         names, train = self.resolved.class_names, self.counts["train"]
         if len(names) < 2:
-            raise DomainError(
+            raise CodedError(
                 "dataset_bad_labels",
                 f"Classification needs at least two classes; found {len(names)}.",
             )
-        least = settings.NEUROYARD_MIN_SAMPLES_PER_CLASS
+        least = min_samples_per_class()
         few = [
             (name, int(count)) for name, count in zip(names, train, strict=True) if count < least
         ]
         if few:
             listed = ", ".join(f"'{name}' has {count}" for name, count in few[:5])
-            raise DomainError(
+            raise CodedError(
                 "dataset_too_few_samples",
                 f"Every class needs at least {least} training samples: {listed}.",
                 details={"classes": dict(few[:50])},

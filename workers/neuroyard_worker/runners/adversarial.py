@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.adversarial import (
     AdversarialRequest,
     AdversarialResult,
@@ -16,9 +17,9 @@ from neuroyard_worker.engine.adversarial import (
 )
 from neuroyard_worker.engine.data import read_sample, split_samples
 from neuroyard_worker.engine.images import from_model_input
-from neuroyard_worker.runners import JobFailure, RunOutcome
-from neuroyard_worker.runners.images import engine_failures, optional_input_picture, store_png
+from neuroyard_worker.runners.images import optional_input_picture, store_png
 from neuroyard_worker.runtime.job_run import JobRun
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 
 def run_adversarial(run: JobRun) -> RunOutcome:
@@ -29,7 +30,7 @@ def run_adversarial(run: JobRun) -> RunOutcome:
     sample = None
     if picture is None:
         if params["sample_index"] is None:
-            raise JobFailure(
+            raise CodedError(
                 "input_required",
                 "An adversarial job needs an image, or params.sample_index and a dataset.",
             )
@@ -43,8 +44,7 @@ def run_adversarial(run: JobRun) -> RunOutcome:
         labels=np.array([label], dtype=np.int64) if label is not None else None,
         epsilons=tuple(params["epsilons"]),
     )
-    with engine_failures():
-        result = fgsm(request)
+    result = fgsm(request)
     names = list(run.job.model.class_names) if run.job.model is not None else []
     outcome: dict[str, Any] = {
         "label": _class(int(result.labels[0]), names),
@@ -72,16 +72,15 @@ def run_adversarial(run: JobRun) -> RunOutcome:
 
 def _dataset_sample(run: JobRun, index: int, split: str) -> tuple[np.ndarray, int]:
     path = run.dataset_path()
-    with engine_failures():
-        samples = split_samples(path, split)
-        if samples == 0:
-            raise JobFailure("sample_missing", f"The dataset has no {split} split; use 'train'.")
-        if index >= samples:
-            raise JobFailure(
-                "sample_missing",
-                f"The dataset's {split} split has {samples} samples, not {index + 1}.",
-            )
-        x, y = read_sample(path, split=split, index=index)
+    samples = split_samples(path, split)
+    if samples == 0:
+        raise CodedError("sample_missing", f"The dataset has no {split} split; use 'train'.")
+    if index >= samples:
+        raise CodedError(
+            "sample_missing",
+            f"The dataset's {split} split has {samples} samples, not {index + 1}.",
+        )
+    x, y = read_sample(path, split=split, index=index)
     return np.asarray(x, dtype=np.float32), int(np.asarray(y).reshape(-1)[0])
 
 

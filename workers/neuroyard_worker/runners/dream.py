@@ -6,9 +6,7 @@ import tempfile
 from pathlib import Path
 
 from neuroyard_worker.engine.dream import DreamRequest, dream
-from neuroyard_worker.runners import RunOutcome
 from neuroyard_worker.runners.images import (
-    engine_failures,
     engine_options,
     input_picture,
     network_name,
@@ -16,6 +14,7 @@ from neuroyard_worker.runners.images import (
     store_png,
 )
 from neuroyard_worker.runtime.job_run import JobRun
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 
 def run_dream(run: JobRun) -> RunOutcome:
@@ -25,8 +24,7 @@ def run_dream(run: JobRun) -> RunOutcome:
         network=network_source(run, "inception_v3"),
         **engine_options(run.params(), DreamRequest),
     )
-    with engine_failures():
-        result = dream(request, on_step=run.report_progress, stop_requested=run.stop_requested)
+    result = dream(request, on_step=run.report_progress, stop_requested=run.stop_requested)
     summary = {
         "network": network_name(run, "inception_v3"),
         "weights": result.weights,

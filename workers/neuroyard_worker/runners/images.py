@@ -4,8 +4,6 @@ engine errors as job failures."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +12,8 @@ from django.conf import settings
 
 from neuroyard.jobs.models import Artifact
 from neuroyard_worker.engine.backbones import BackboneName
-from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.images import Picture, read_picture, write_png
 from neuroyard_worker.engine.networks import KerasApplication, NetworkSource, TrainedNetwork
-from neuroyard_worker.runners import JobFailure
 from neuroyard_worker.runtime.job_run import JobRun
 
 
@@ -42,17 +38,8 @@ def engine_options(params: dict[str, Any], request_type: type) -> dict[str, Any]
     }
 
 
-@contextmanager
-def engine_failures() -> Iterator[None]:
-    try:
-        yield
-    except EngineError as error:
-        raise JobFailure(error.code, error.message) from error
-
-
 def input_picture(run: JobRun, name: str) -> Picture:
-    with engine_failures():
-        return read_picture(run.input_path(name))
+    return read_picture(run.input_path(name))
 
 
 def optional_input_picture(run: JobRun, name: str) -> Picture | None:
@@ -60,8 +47,7 @@ def optional_input_picture(run: JobRun, name: str) -> Picture | None:
         path = run.input_path(name)
     except Artifact.DoesNotExist:
         return None
-    with engine_failures():
-        return read_picture(path)
+    return read_picture(path)
 
 
 def store_png(

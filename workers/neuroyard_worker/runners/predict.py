@@ -8,17 +8,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from neuroyard.core.errors import DomainError
-from neuroyard.datasets.options import IngestOptions
 from neuroyard.jobs.models import Artifact
 from neuroyard.registry.models import TrainedModel
-from neuroyard.registry.predict_job import DATA_INPUT, data_format
+from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.jobs.predict import DATA_INPUT, data_format
 from neuroyard_worker.engine.adapt import adapt_samples
-from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.infer import PredictRequest, PredictResult, predict
 from neuroyard_worker.ingestion.convert import convert
-from neuroyard_worker.runners import JobFailure, RunOutcome
 from neuroyard_worker.runtime.job_run import JobRun
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 # Larger matrices stay in the NPZ artifact only, not in the job's result.
 RESULT_MATRIX_UP_TO = 100  # classes
@@ -29,27 +28,22 @@ FILE_VOCABULARY = 10_000_000
 def run_predict(run: JobRun) -> RunOutcome:
     model = run.job.model
     if model is None:
-        raise JobFailure("model_missing", "The job's model was deleted.")
+        raise CodedError("model_missing", "The job's model was deleted.")
     params = run.params()
     with tempfile.TemporaryDirectory(prefix="neuroyard-predict-") as tmp:
         data_path, data_preprocessing, split = _inputs(run, model, Path(tmp))
-        try:
-            request = PredictRequest(
-                model_path=run.model_path(),
-                data_path=data_path,
-                out_dir=Path(tmp) / "out",
-                split=split,
-                batch_size=params["batch_size"],
-                top_k=params["top_k"],
-                task=model.task,
-                class_names=tuple(model.class_names),
-                transform=adapt_samples(data_preprocessing, model.preprocessing or {}),
-            )
-            result = predict(
-                request, on_step=run.report_progress, stop_requested=run.stop_requested
-            )
-        except EngineError as exc:
-            raise JobFailure(exc.code, exc.message) from exc
+        request = PredictRequest(
+            model_path=run.model_path(),
+            data_path=data_path,
+            out_dir=Path(tmp) / "out",
+            split=split,
+            batch_size=params["batch_size"],
+            top_k=params["top_k"],
+            task=model.task,
+            class_names=tuple(model.class_names),
+            transform=adapt_samples(data_preprocessing, model.preprocessing or {}),
+        )
+        result = predict(request, on_step=run.report_progress, stop_requested=run.stop_requested)
         outcome = _summary(result)
         if result.cancelled:
             return RunOutcome(cancelled=True, result=outcome)
@@ -64,10 +58,10 @@ def _inputs(run: JobRun, model: TrainedModel, tmp: Path) -> tuple[Path, dict[str
         fmt = data_format(source, model_kind=(model.preprocessing or {}).get("kind", ""))
         try:
             converted = convert(source, tmp / "data", format=fmt, options=_options(model))
-        except DomainError as exc:
-            raise JobFailure(exc.code, f"The data file: {exc.message}") from exc
+        except CodedError as exc:
+            raise CodedError(exc.code, f"The data file: {exc.message}") from exc
         return converted.folder, converted.manifest.preprocessing, "all"
-    folder = run.dataset_path()  # JobFailure dataset_missing when it was deleted
+    folder = run.dataset_path()  # CodedError dataset_missing when it was deleted
     assert run.job.dataset is not None
     return folder, run.job.dataset.stats.get("preprocessing", {}), run.params()["split"]
 

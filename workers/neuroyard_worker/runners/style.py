@@ -6,9 +6,7 @@ import tempfile
 from pathlib import Path
 
 from neuroyard_worker.engine.style import StyleRequest, style_transfer
-from neuroyard_worker.runners import RunOutcome
 from neuroyard_worker.runners.images import (
-    engine_failures,
     engine_options,
     input_picture,
     network_name,
@@ -16,6 +14,7 @@ from neuroyard_worker.runners.images import (
     store_png,
 )
 from neuroyard_worker.runtime.job_run import JobRun
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 
 def run_style(run: JobRun) -> RunOutcome:
@@ -26,10 +25,7 @@ def run_style(run: JobRun) -> RunOutcome:
         network=network_source(run, "vgg19"),
         **engine_options(run.params(), StyleRequest),
     )
-    with engine_failures():
-        result = style_transfer(
-            request, on_step=run.report_progress, stop_requested=run.stop_requested
-        )
+    result = style_transfer(request, on_step=run.report_progress, stop_requested=run.stop_requested)
     summary = {
         "network": network_name(run, "vgg19"),
         "weights": result.weights,

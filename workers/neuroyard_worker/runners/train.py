@@ -11,16 +11,16 @@ import tensorflow as tf
 from django.conf import settings
 
 from neuroyard.registry.services import trained_model_register
-from neuroyard_worker.engine.errors import EngineError
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.train import TrainRequest, train
 from neuroyard_worker.engine.transfer import TransferRequest
-from neuroyard_worker.runners import JobFailure, RunOutcome
 from neuroyard_worker.runtime.checkpoints import (
     checkpoint_delete,
     checkpoint_download,
     checkpoint_upload,
 )
 from neuroyard_worker.runtime.job_run import JobRun
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 
 class _CheckpointingReporter:
@@ -60,11 +60,9 @@ def run_train(run: JobRun) -> RunOutcome:
         )
         try:
             result = train(request, _CheckpointingReporter(run))
-        except EngineError as exc:
-            raise JobFailure(exc.code, exc.message) from exc
         except (tf.errors.ResourceExhaustedError, MemoryError) as exc:
             detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else "no detail"
-            raise JobFailure(
+            raise CodedError(
                 "out_of_memory",
                 f"The job ran out of memory ({detail}). Try a smaller batch size "
                 f"(it was {request.batch_size}) or a smaller network.",

@@ -6,14 +6,13 @@ import tempfile
 from pathlib import Path
 
 from neuroyard_worker.engine.visualize import VisualizeRequest, visualize
-from neuroyard_worker.runners import RunOutcome
 from neuroyard_worker.runners.images import (
-    engine_failures,
     engine_options,
     optional_input_picture,
     store_png,
 )
 from neuroyard_worker.runtime.job_run import JobRun
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 
 def run_visualize(run: JobRun) -> RunOutcome:
@@ -23,8 +22,7 @@ def run_visualize(run: JobRun) -> RunOutcome:
         image=picture.pixels if picture is not None else None,
         **engine_options(run.params(), VisualizeRequest),
     )
-    with engine_failures():
-        result = visualize(request, on_step=run.report_progress, stop_requested=run.stop_requested)
+    result = visualize(request, on_step=run.report_progress, stop_requested=run.stop_requested)
     if result.cancelled:
         return RunOutcome(cancelled=True)
     grids = []

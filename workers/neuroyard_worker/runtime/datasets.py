@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from neuroyard_worker.ingestion.manifest import MANIFEST_NAME, Manifest
+from neuroyard_core.formats.manifest import MANIFEST_NAME, Manifest
 from neuroyard_worker.runtime.inputs import cached_input
 
 

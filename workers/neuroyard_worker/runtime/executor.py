@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from neuroyard.jobs.lifecycle import job_claim, job_fail, job_finish
 from neuroyard.jobs.models import Job
-from neuroyard_worker.runners import RUNNERS, JobFailure
+from neuroyard_core.errors import CodedError
+from neuroyard_core.jobs import job_kind_get
 from neuroyard_worker.runtime.identity import lease_holder_is_dead
-from neuroyard_worker.runtime.inputs import InputCorrupted
 from neuroyard_worker.runtime.job_run import JobRun
 from neuroyard_worker.runtime.limits import limit_job_memory
+from neuroyard_worker.runtime.outcome import RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -28,30 +31,33 @@ def execute(job_id: str, *, worker: str) -> str:
     limit_job_memory(settings.NEUROYARD_JOB_MEMORY_LIMIT_MB)
     with JobRun(job, worker) as run:
         try:
-            outcome = RUNNERS[job.kind](run)
-        except JobFailure as exc:
-            job_fail(job_id=job_id, worker=worker, code=exc.code, message=exc.message)
-            return Job.Status.FAILED
-        except InputCorrupted as exc:
-            job_fail(job_id=job_id, worker=worker, code="input_corrupted", message=str(exc))
-            return Job.Status.FAILED
-        except SoftTimeLimitExceeded:
-            job_fail(
-                job_id=job_id,
-                worker=worker,
-                code="time_limit",
-                message="The job ran past its time limit and was stopped.",
-            )
-            return Job.Status.FAILED
+            outcome = _runner(job.kind)(run)
         except Exception as exc:
-            log.exception("job %s failed", job_id)
-            job_fail(
-                job_id=job_id,
-                worker=worker,
-                code="job_error",
-                message=f"{type(exc).__name__}: {exc}",
-            )
+            code, message = _failure(exc)
+            if code == "job_error":
+                log.exception("job %s failed", job_id)
+            job_fail(job_id=job_id, worker=worker, code=code, message=message)
             return Job.Status.FAILED
     status = Job.Status.CANCELLED if outcome.cancelled else Job.Status.SUCCEEDED
     job_finish(job_id=job_id, worker=worker, status=status, result=outcome.result)
     return status
+
+
+def _runner(kind: str) -> Callable[[JobRun], RunOutcome]:
+    """The kind's runner, imported only now: TensorFlow loads with the first job that needs it."""
+    module, _, function = job_kind_get(kind).runner.partition(":")
+    runner: Callable[[JobRun], RunOutcome] = getattr(importlib.import_module(module), function)
+    return runner
+
+
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """The one place an error becomes a failed job's code and message. The time limit wins
+    wherever it struck: Keras or TensorFlow may have wrapped it in an error of their own."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return "time_limit", "The job ran past its time limit and was stopped."
+        seen = seen.__cause__ or seen.__context__
+    if isinstance(exc, CodedError):
+        return exc.code, exc.message
+    return "job_error", f"{type(exc).__name__}: {exc}"

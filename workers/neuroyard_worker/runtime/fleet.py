@@ -27,8 +27,8 @@ from neuroyard.fleet.services import (
     worker_register,
     worker_stopped,
 )
-from neuroyard.jobs.kinds import RUN_JOB_TASK
 from neuroyard.jobs.models import Job
+from neuroyard_core.jobs import RUN_JOB_TASK
 from neuroyard_worker.runtime.devices import worker_devices
 
 log = logging.getLogger(__name__)

@@ -10,11 +10,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from neuroyard_core.errors import CodedError
+
 CHUNK = 1024 * 1024
 
 
-class InputCorrupted(Exception):
-    pass
+class InputCorrupted(CodedError):
+    def __init__(self, message: str) -> None:
+        super().__init__("input_corrupted", message, kind="infrastructure")
 
 
 def cached_input(name: str, *, sha256: str, suffix: str = "") -> Path:

@@ -8,7 +8,7 @@ from typing import Any
 from celery.signals import task_postrun, task_prerun
 
 from neuroyard.core.logs import logs_name_job
-from neuroyard.jobs.kinds import RUN_JOB_TASK
+from neuroyard_core.jobs import RUN_JOB_TASK
 
 
 @task_prerun.connect

@@ -20,7 +20,7 @@ from neuroyard.jobs.lifecycle import (
     job_record_steps,
 )
 from neuroyard.jobs.models import Artifact, Job
-from neuroyard_worker.runners import JobFailure
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.runtime.datasets import cached_dataset
 from neuroyard_worker.runtime.inputs import cached_input
 
@@ -131,7 +131,7 @@ class JobRun:
     def model_path(self) -> Path:
         """The local copy of the job's model (.keras), trained or uploaded."""
         if self.job.model is None:
-            raise JobFailure("model_missing", "The job's model was deleted.")
+            raise CodedError("model_missing", "The job's model was deleted.")
         artifact = self.job.model.artifact
         return cached_input(artifact.file.name, sha256=artifact.sha256, suffix=".keras")
 
@@ -139,7 +139,7 @@ class JobRun:
         """The local copy of the job's dataset: its folder of shards and manifest.json."""
         dataset = self.job.dataset
         if dataset is None or not dataset.data:
-            raise JobFailure("dataset_missing", "The job's dataset was deleted.")
+            raise CodedError("dataset_missing", "The job's dataset was deleted.")
         return cached_dataset(data_name=dataset.data.name, data_sha256=dataset.data_sha256)
 
     def checkpoint_dir(self) -> Path:

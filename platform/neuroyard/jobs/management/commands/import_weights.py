@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from neuroyard.core.storage import CHUNK, sha256_of
-from neuroyard_worker.engine.pretrained import WEIGHTS_FILES  # pure Python: no TensorFlow
+from neuroyard_core.pretrained import WEIGHTS_FILES  # pure Python: no TensorFlow
 
 
 class Command(BaseCommand):

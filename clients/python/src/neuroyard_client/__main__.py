@@ -1,0 +1,3 @@
+from neuroyard_client.cli import main
+
+main()

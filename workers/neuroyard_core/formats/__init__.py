@@ -1,0 +1,1 @@
+"""Dataset formats: upload options, header checks of NPZ, CSV and ZIP files, the manifest."""

@@ -1,0 +1,1 @@
+"""Checks on untrusted files: pictures, archives, uploaded Keras models."""
