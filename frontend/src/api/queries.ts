@@ -168,14 +168,7 @@ export function useTemplates() {
 
 // --- jobs -----------------------------------------------------------------------------------
 
-type JobListQuery = NonNullable<operations["v1_jobs_list"]["parameters"]["query"]>;
-
-export interface JobFilters {
-  status?: string;
-  kind?: string;
-  limit?: number;
-  offset?: number;
-}
+export type JobFilters = NonNullable<operations["v1_jobs_list"]["parameters"]["query"]>;
 
 export function useJobs(filters: JobFilters) {
   return useQuery({
@@ -183,8 +176,7 @@ export function useJobs(filters: JobFilters) {
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/jobs/", {
-          // the registry names the kinds; the schema's enum is the registry's at generation time
-          params: { query: { limit: 50, ...filters } as JobListQuery },
+          params: { query: { limit: 50, ...filters } },
         }),
       ),
     placeholderData: keepPreviousData,
@@ -256,11 +248,9 @@ function jobForm(body: JobCreate, files: Record<string, File>): FormData {
 }
 
 export function submitJob({ files = {}, ...submission }: JobSubmission): Promise<Job> {
-  // the registry names the kinds; the schema's enum is the registry's at generation time
-  const body = submission as JobCreate;
   return unwrap(
     api.POST("/api/v1/jobs/", {
-      body,
+      body: submission,
       bodySerializer: Object.keys(files).length ? (value) => jobForm(value, files) : undefined,
     }),
   );

@@ -20,8 +20,8 @@ export type Queue = Schemas["QueueOutput"];
 export type QueuedJob = Schemas["QueuedJobOutput"];
 export type PredictAnswer = Schemas["PredictAnswerOutput"];
 /** An entry of the job-kind registry; its params' JSON Schema is what the submit form is made from. */
-export type JobKind = Omit<Schemas["JobKind"], "params_schema"> & { params_schema: ParamsSchema };
-export type JobKindInput = Schemas["JobKindInput"];
+export type JobKind = Omit<Schemas["JobKindOutput"], "params_schema"> & { params_schema: ParamsSchema };
+export type JobKindInput = Schemas["JobKindOutputInputFileOutput"];
 
 export const FINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];

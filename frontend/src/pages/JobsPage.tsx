@@ -20,7 +20,12 @@ export function JobsPage() {
   const status = params.get("status") ?? "";
   const kind = params.get("kind") ?? "";
   const offset = Number(params.get("offset") ?? 0) || 0;
-  const jobs = useJobs({ status, kind, limit: PAGE, offset });
+  const jobs = useJobs({
+    status: JOB_STATUSES.find((known) => known === status),
+    kind: kind || undefined,
+    limit: PAGE,
+    offset,
+  });
   const kinds = useJobKinds();
   const kindTitle = useKindTitle();
   const datasets = useDatasets();

@@ -58,7 +58,7 @@ describe("the job form", () => {
     expect(samples).toHaveAttribute("type", "file");
     expect(samples).toHaveAttribute("accept", ".npz,.csv,.zip");
     expect(samples).not.toBeRequired();
-    expect(samples).toHaveAccessibleDescription(/and y if you have labels/);
+    expect(samples).toHaveAccessibleDescription(/optionally y/);
   });
 
   it("starts from the template's suggested settings and submits typed params", async () => {

@@ -182,10 +182,10 @@ export const JOB_KINDS: JobKind[] = [
     inputs: [
       {
         name: "data",
-        required: false,
         title: "Samples to predict",
         description:
-          "Instead of a dataset: an NPZ (x, and y if you have labels), a CSV (the label column optional), or a ZIP of pictures (in one folder per class if labelled). Read as the model's training data was.",
+          "An NPZ (x, optionally y), a CSV (the label column optional) or a ZIP of pictures (in class folders, or not), instead of a dataset.",
+        required: false,
         accept: ".npz,.csv,.zip",
       },
     ],
@@ -237,10 +237,10 @@ export const JOB_KINDS: JobKind[] = [
     inputs: [
       {
         name: "image",
-        required: true,
         title: "Image",
-        description: "",
-        accept: "image/*",
+        description: "The picture to dream on.",
+        required: true,
+        accept: ".png,.jpg,.jpeg,.gif,.bmp,.webp,.tif,.tiff",
       },
     ],
     artifact_kinds: ["image"],
@@ -316,17 +316,17 @@ export const JOB_KINDS: JobKind[] = [
     inputs: [
       {
         name: "content",
-        required: true,
         title: "Content image",
-        description: "",
-        accept: "image/*",
+        description: "The picture whose content is kept.",
+        required: true,
+        accept: ".png,.jpg,.jpeg,.gif,.bmp,.webp,.tif,.tiff",
       },
       {
         name: "style",
-        required: true,
         title: "Style image",
-        description: "",
-        accept: "image/*",
+        description: "The picture whose style is painted on.",
+        required: true,
+        accept: ".png,.jpg,.jpeg,.gif,.bmp,.webp,.tif,.tiff",
       },
     ],
     artifact_kinds: ["image"],
