@@ -57,7 +57,7 @@ lint: install frontend/node_modules/.package-lock.json
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	cd frontend && $(NODE_PATH_PREFIX) $(NPM) run typecheck && $(NODE_PATH_PREFIX) $(NPM) run format:check
+	cd frontend && $(NODE_PATH_PREFIX) $(NPM) run typecheck && $(NODE_PATH_PREFIX) $(NPM) run format:check && $(NODE_PATH_PREFIX) $(NPM) run lint
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -2,7 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App, makeQueryClient } from "./App";
-import { ensureCsrfCookie } from "./lib/csrf";
+import { ensureCsrfCookie } from "./api/queries";
 import "./styles.css";
 
 void ensureCsrfCookie().catch(() => undefined);

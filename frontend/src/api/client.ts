@@ -1,5 +1,15 @@
-/** The typed API client: openapi-fetch over the generated schema, session cookies and CSRF. */
-import createClient, { type Middleware } from "openapi-fetch";
+/**
+ * The one API client: openapi-fetch over the generated schema, session cookies and CSRF. What
+ * fetch cannot do (upload progress, EventSource, a link the browser follows) goes through the
+ * typed wrappers below, which take their path and parameters from the same schema.
+ */
+import createClient, {
+  createFinalURL,
+  createQuerySerializer,
+  defaultPathSerializer,
+  type Middleware,
+} from "openapi-fetch";
+import type { PathsWithMethod, SuccessResponseJSON } from "openapi-typescript-helpers";
 
 import { CSRF_COOKIE, CSRF_HEADER, needsCsrf, readCookie } from "../lib/csrf";
 import { ApiError, apiErrorFrom } from "./errors";
@@ -44,51 +54,26 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   return answer.data as T;
 }
 
-/** For endpoints the generated schema does not know yet (they land in other issues). */
-export async function request<T>(method: string, url: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  if (body !== undefined && !(body instanceof FormData)) {
-    headers.set("Content-Type", "application/json");
-  }
-  if (needsCsrf(method)) {
-    const token = readCookie(CSRF_COOKIE);
-    if (token) headers.set(CSRF_HEADER, token);
-  }
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      ...init,
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-    });
-  } catch (cause) {
-    throw new ApiError(0, "network_error", "Could not reach the server.", { cause });
-  }
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  if (!response.ok) throw apiErrorFrom(response.status, parsed);
-  return parsed as T;
+/** The path and query parameters of an operation, as the schema declares them. */
+export type UrlParams<Operation> = Operation extends { parameters: infer P } ? Omit<P, "header" | "cookie"> : never;
+
+/** The JSON an operation answers on success. */
+export type Success<Operation> = SuccessResponseJSON<NonNullable<Operation>>;
+
+const querySerializer = createQuerySerializer();
+
+/** The same-origin URL of a path with its parameters filled in. */
+export function urlOf(
+  path: string,
+  params: { path?: Record<string, unknown>; query?: Record<string, unknown> },
+): string {
+  return createFinalURL(path, { baseUrl: "", params, querySerializer, pathSerializer: defaultPathSerializer });
 }
 
-/**
- * Whether this server has an endpoint, and (given `method`) whether it takes that method: the
- * features of later issues appear when they land. DRF answers OPTIONS with an Allow header.
- */
-export async function endpointExists(url: string, method?: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { method: "OPTIONS", credentials: "same-origin" });
-    if (response.status === 404 || response.status === 405) return false;
-    if (!method) return true;
-    const allow = response.headers.get("Allow") ?? "";
-    return allow.split(",").some((m) => m.trim().toUpperCase() === method.toUpperCase());
-  } catch {
-    return false;
-  }
+/** The URL of a GET, for what fetch does not do: an EventSource, or a link the browser follows. */
+export function getUrl<Path extends PathsWithMethod<paths, "get">>(
+  path: Path,
+  params: UrlParams<paths[Path]["get"]>,
+): string {
+  return urlOf(path, params);
 }

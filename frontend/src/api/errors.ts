@@ -45,10 +45,10 @@ export function specIssues(error: unknown): { loc: string; message: string }[] {
   if (!(error instanceof ApiError)) return [];
   const details = error.details as { errors?: unknown } | null;
   if (!details || !Array.isArray(details.errors)) return [];
-  return details.errors.filter(
-    (issue): issue is { loc: string; message: string } =>
-      typeof issue?.loc === "string" && typeof issue?.message === "string",
-  );
+  return (details.errors as unknown[]).filter((issue): issue is { loc: string; message: string } => {
+    const { loc, message } = (issue ?? {}) as { loc?: unknown; message?: unknown };
+    return typeof loc === "string" && typeof message === "string";
+  });
 }
 
 export function errorMessage(error: unknown): string {

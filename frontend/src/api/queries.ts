@@ -1,21 +1,21 @@
 /** Data fetching: one react-query hook per read, one function per write. */
 import { keepPreviousData, useQuery, type QueryClient } from "@tanstack/react-query";
 
-import { BUILT_IN_KINDS, kindsFromResponse, type JobKindInfo } from "../lib/jobKinds";
+import { CSRF_COOKIE, readCookie } from "../lib/csrf";
 import type { WeightsBody } from "../lib/weights";
-import { uploadForm, type UploadOptions } from "../lib/upload";
-import { api, endpointExists, request, unwrap } from "./client";
+import { api, unwrap } from "./client";
 import { ApiError } from "./errors";
+import type { components, operations } from "./schema";
 import type {
   Artifact,
   Dataset,
   DatasetPreview,
   EpochMetric,
   Job,
+  JobKind,
   Me,
   NetworkSpec,
-  Page,
-  Queue,
+  PredictAnswer,
   QueuedJob,
   Spec,
   SpecSummary,
@@ -24,6 +24,7 @@ import type {
   Worker,
 } from "./types";
 import { ACTIVE_STATUSES } from "./types";
+import { uploadForm, type UploadOptions } from "./upload";
 
 export const keys = {
   me: ["me"] as const,
@@ -44,34 +45,10 @@ export const keys = {
   queues: ["queues"] as const,
   queueJobs: (queue: string) => ["queues", queue, "jobs"] as const,
   kinds: ["job-kinds"] as const,
-  predict: (modelId: string) => ["models", modelId, "predict-available"] as const,
+  weights: (modelId: string) => ["models", modelId, "weights"] as const,
 };
 
 const POLL_MS = 2000;
-
-function page<T>(url: string, params: Record<string, string | number | undefined> = {}): Promise<Page<T>> {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== "") query.set(key, String(value));
-  }
-  const qs = query.toString();
-  return request<Page<T>>("GET", qs ? `${url}?${qs}` : url);
-}
-
-/** An endpoint that arrives with a later issue: null while this server does not have it. */
-async function optional<T>(url: string): Promise<T | null> {
-  try {
-    return await request<T>("GET", url);
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
-    throw error;
-  }
-}
-
-function resultsOf<T>(body: T[] | Page<T> | null): T[] | null {
-  if (body === null) return null;
-  return Array.isArray(body) ? body : body.results;
-}
 
 // --- auth -----------------------------------------------------------------------------------
 
@@ -96,12 +73,20 @@ export async function logout(): Promise<void> {
   await unwrap(api.POST("/api/v1/auth/logout/"));
 }
 
+/** Makes sure the CSRF cookie exists (index.html sets it; the Vite dev server does not). */
+export async function ensureCsrfCookie(): Promise<string> {
+  const existing = readCookie(CSRF_COOKIE);
+  if (existing) return existing;
+  const body = await unwrap(api.GET("/api/v1/auth/csrf/"));
+  return readCookie(CSRF_COOKIE) ?? body.csrf_token;
+}
+
 // --- datasets -------------------------------------------------------------------------------
 
 export function useDatasets() {
   return useQuery({
     queryKey: keys.datasets,
-    queryFn: () => page<Dataset>("/api/v1/datasets/", { limit: 200 }),
+    queryFn: () => unwrap(api.GET("/api/v1/datasets/", { params: { query: { limit: 200 } } })),
     refetchInterval: (query) => (query.state.data?.results.some((d) => d.status === "processing") ? POLL_MS : false),
   });
 }
@@ -127,29 +112,34 @@ export function useDatasetPreview(id: string, enabled: boolean) {
   });
 }
 
+/** What an uploader may declare besides the file: name, format, label_column, task, image_size, ... */
+export type DatasetOption = Exclude<keyof components["schemas"]["DatasetListCreateInputRequest"], "file">;
+
 export interface DatasetUpload {
   file: File;
-  /** name, format, label_column, task, image_size, ...: empty ones keep the server's default */
-  options?: Record<string, string>;
+  /** empty ones keep the server's default */
+  options?: Partial<Record<DatasetOption, string>>;
 }
 
 export function uploadDataset(upload: DatasetUpload, options: UploadOptions): Promise<Dataset> {
-  const form = new FormData();
-  form.append("file", upload.file);
-  for (const [field, value] of Object.entries(upload.options ?? {})) {
-    if (value.trim()) form.append(field, value.trim());
+  const fields: Partial<Record<DatasetOption, string>> = {};
+  for (const [field, value] of Object.entries(upload.options ?? {}) as [DatasetOption, string][]) {
+    if (value.trim()) fields[field] = value.trim();
   }
-  return uploadForm<Dataset>("/api/v1/datasets/", form, options);
+  return uploadForm("/api/v1/datasets/", {}, { ...fields, file: upload.file }, options);
 }
 
 export async function deleteDataset(id: string): Promise<void> {
-  await request("DELETE", `/api/v1/datasets/${id}/`);
+  await unwrap(api.DELETE("/api/v1/datasets/{dataset_id}/", { params: { path: { dataset_id: id } } }));
 }
 
 // --- specs ----------------------------------------------------------------------------------
 
 export function useSpecs() {
-  return useQuery({ queryKey: keys.specs, queryFn: () => page<Spec>("/api/v1/specs/", { limit: 200 }) });
+  return useQuery({
+    queryKey: keys.specs,
+    queryFn: () => unwrap(api.GET("/api/v1/specs/", { params: { query: { limit: 200 } } })),
+  });
 }
 
 export function useSpec(id: string, enabled = true) {
@@ -161,7 +151,7 @@ export function useSpec(id: string, enabled = true) {
 }
 
 export function validateSpec(spec: unknown, dataset: string | null): Promise<SpecSummary> {
-  return request<SpecSummary>("POST", "/api/v1/specs/validate/", dataset ? { spec, dataset } : { spec });
+  return unwrap(api.POST("/api/v1/specs/validate/", { body: dataset ? { spec, dataset } : { spec } }));
 }
 
 export function createSpec(name: string, spec: NetworkSpec): Promise<Spec> {
@@ -171,24 +161,24 @@ export function createSpec(name: string, spec: NetworkSpec): Promise<Spec> {
 export function useTemplates() {
   return useQuery({
     queryKey: keys.templates,
-    queryFn: async () => resultsOf(await optional<SpecTemplate[] | Page<SpecTemplate>>("/api/v1/templates/")),
+    queryFn: () => unwrap(api.GET("/api/v1/templates/")) as Promise<SpecTemplate[]>,
     staleTime: Infinity,
   });
 }
 
 // --- jobs -----------------------------------------------------------------------------------
 
-export interface JobFilters {
-  status?: string;
-  kind?: string;
-  limit?: number;
-  offset?: number;
-}
+export type JobFilters = NonNullable<operations["v1_jobs_list"]["parameters"]["query"]>;
 
 export function useJobs(filters: JobFilters) {
   return useQuery({
     queryKey: keys.jobList(filters),
-    queryFn: () => page<Job>("/api/v1/jobs/", { limit: 50, ...filters }),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/jobs/", {
+          params: { query: { limit: 50, ...filters } },
+        }),
+      ),
     placeholderData: keepPreviousData,
     refetchInterval: (query) =>
       query.state.data?.results.some((j) => ACTIVE_STATUSES.includes(j.status ?? "queued")) ? POLL_MS : false,
@@ -242,33 +232,43 @@ export interface JobSubmission {
   files?: Record<string, File>;
 }
 
-export function submitJob(submission: JobSubmission): Promise<Job> {
-  const { files, ...body } = submission;
-  if (files && Object.keys(files).length) {
-    const form = new FormData();
-    form.append("kind", body.kind);
-    for (const field of ["dataset", "spec", "model"] as const) {
-      if (body[field]) form.append(field, body[field]!);
-    }
-    form.append("params", JSON.stringify(body.params));
-    for (const [name, file] of Object.entries(files)) form.append(name, file);
-    return request<Job>("POST", "/api/v1/jobs/", form);
+type JobCreate = components["schemas"]["JobListCreateInputRequest"];
+
+/** A job with files: multipart, the params as a JSON string, each file under its input's name. */
+function jobForm(body: JobCreate, files: Record<string, File>): FormData {
+  const form = new FormData();
+  form.append("kind", body.kind);
+  for (const field of ["dataset", "spec", "model"] as const) {
+    const id = body[field];
+    if (id) form.append(field, id);
   }
-  return request<Job>("POST", "/api/v1/jobs/", body);
+  form.append("params", JSON.stringify(body.params));
+  for (const [name, file] of Object.entries(files)) form.append(name, file);
+  return form;
 }
 
+export function submitJob({ files = {}, ...submission }: JobSubmission): Promise<Job> {
+  return unwrap(
+    api.POST("/api/v1/jobs/", {
+      body: submission,
+      bodySerializer: Object.keys(files).length ? (value) => jobForm(value, files) : undefined,
+    }),
+  );
+}
+
+/** The server's job-kind registry: the submit form is built from it. */
 export function useJobKinds() {
   return useQuery({
     queryKey: keys.kinds,
-    queryFn: async (): Promise<JobKindInfo[]> => {
-      try {
-        return kindsFromResponse(await optional<unknown>("/api/v1/jobs/kinds/")) ?? BUILT_IN_KINDS;
-      } catch {
-        return BUILT_IN_KINDS;
-      }
-    },
+    queryFn: () => unwrap(api.GET("/api/v1/job-kinds/")) as Promise<JobKind[]>,
     staleTime: Infinity,
   });
+}
+
+/** A job kind's title from the registry; its name in words until the registry has answered. */
+export function useKindTitle(): (name: string) => string {
+  const kinds = useJobKinds().data;
+  return (name) => kinds?.find((kind) => kind.name === name)?.title ?? name.replace(/_/g, " ");
 }
 
 // --- models ---------------------------------------------------------------------------------
@@ -276,17 +276,9 @@ export function useJobKinds() {
 export function useModels() {
   return useQuery({
     queryKey: keys.models,
-    queryFn: () => page<TrainedModel>("/api/v1/models/", { limit: 200 }),
+    queryFn: () => unwrap(api.GET("/api/v1/models/", { params: { query: { limit: 200 } } })),
     // an uploaded model is `checking` until the inference worker has loaded it
     refetchInterval: (query) => (query.state.data?.results.some((m) => m.status === "checking") ? POLL_MS : false),
-  });
-}
-
-export function useModelUploadAvailable() {
-  return useQuery({
-    queryKey: [...keys.models, "upload-available"],
-    queryFn: () => endpointExists("/api/v1/models/", "POST"),
-    staleTime: Infinity,
   });
 }
 
@@ -298,88 +290,118 @@ export interface ModelUpload {
 }
 
 export function uploadModel(upload: ModelUpload, options: UploadOptions): Promise<TrainedModel> {
-  const form = new FormData();
-  form.append("file", upload.file);
-  if (upload.name) form.append("name", upload.name);
-  if (upload.task) form.append("task", upload.task);
-  if (upload.classNames?.length) form.append("class_names", JSON.stringify(upload.classNames));
-  return uploadForm<TrainedModel>("/api/v1/models/", form, options);
+  const fields = {
+    file: upload.file,
+    name: upload.name || undefined,
+    task: upload.task || undefined,
+    class_names: upload.classNames?.length ? JSON.stringify(upload.classNames) : undefined,
+  };
+  return uploadForm("/api/v1/models/", {}, fields, options);
 }
 
-/** A trained dense network's weights for the diagram; null where the server has no such endpoint. */
+/** A trained dense network's weights for the diagram (an error says why a model has none). */
 export function useModelWeights(modelId: string, enabled: boolean) {
   return useQuery({
-    queryKey: [...keys.models, modelId, "weights"],
-    queryFn: () => optional<WeightsBody>(`/api/v1/models/${modelId}/weights/`),
+    queryKey: keys.weights(modelId),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/models/{model_id}/weights/", { params: { path: { model_id: modelId } } })) as Promise<
+        Partial<WeightsBody>
+      >,
     enabled,
     staleTime: Infinity,
   });
 }
 
-export function usePredictAvailable(modelId: string | undefined) {
-  return useQuery({
-    queryKey: keys.predict(modelId ?? ""),
-    queryFn: () => endpointExists(`/api/v1/models/${modelId}/predict/`),
-    enabled: Boolean(modelId),
-    staleTime: Infinity,
-  });
+/** Samples as JSON (numbers, rows, texts), or one image file. */
+export type PredictInput = { inputs: unknown[] } | { image: File };
+
+const TOP_K = 5;
+
+export function predict(modelId: string, input: PredictInput): Promise<PredictAnswer> {
+  return unwrap(
+    api.POST("/api/v1/models/{model_id}/predict/", {
+      params: { path: { model_id: modelId } },
+      body: "inputs" in input ? { inputs: input.inputs, top_k: TOP_K } : { top_k: TOP_K },
+      bodySerializer:
+        "image" in input
+          ? () => {
+              const form = new FormData();
+              form.append("top_k", String(TOP_K));
+              form.append("image", input.image);
+              return form;
+            }
+          : undefined,
+    }),
+  );
 }
 
-export function predict(modelId: string, input: FormData | Record<string, unknown>): Promise<unknown> {
-  return request<unknown>("POST", `/api/v1/models/${modelId}/predict/`, input);
+/** A prediction the server answered "pending": ask again by its id. */
+export function fetchPrediction(modelId: string, requestId: string): Promise<PredictAnswer> {
+  return unwrap(
+    api.GET("/api/v1/models/{model_id}/predictions/{request_id}/", {
+      params: { path: { model_id: modelId, request_id: requestId } },
+    }),
+  );
 }
 
 // --- fleet (staff) -------------------------------------------------------------------------
-
-export function useFleetAvailable(isStaff: boolean) {
-  return useQuery({
-    queryKey: [...keys.workers, "available"],
-    queryFn: () => endpointExists("/api/v1/workers/"),
-    enabled: isStaff,
-    staleTime: Infinity,
-  });
-}
 
 const FLEET_POLL_MS = 5000;
 
 export function useWorkers(enabled: boolean) {
   return useQuery({
     queryKey: keys.workers,
-    queryFn: async () => resultsOf(await optional<Worker[] | Page<Worker>>("/api/v1/workers/")),
+    queryFn: () => unwrap(api.GET("/api/v1/workers/")),
     enabled,
-    refetchInterval: (query) => (query.state.data === null ? false : FLEET_POLL_MS),
+    refetchInterval: FLEET_POLL_MS,
   });
 }
 
 export function useQueues(enabled: boolean) {
   return useQuery({
     queryKey: keys.queues,
-    queryFn: async () => resultsOf(await optional<Queue[] | Page<Queue>>("/api/v1/queues/")),
+    queryFn: () => unwrap(api.GET("/api/v1/queues/")),
     enabled,
-    refetchInterval: (query) => (query.state.data === null ? false : FLEET_POLL_MS),
+    refetchInterval: FLEET_POLL_MS,
   });
 }
 
 export function useQueueJobs(queue: string, enabled: boolean) {
   return useQuery({
     queryKey: keys.queueJobs(queue),
-    queryFn: () => page<QueuedJob>(`/api/v1/queues/${encodeURIComponent(queue)}/jobs/`, { limit: 50 }),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/queues/{queue}/jobs/", { params: { path: { queue }, query: { limit: 50 } } })),
     enabled,
     refetchInterval: FLEET_POLL_MS,
   });
 }
 
-export type WorkerAction = "drain" | "resume" | "shutdown";
+const WORKER_ACTIONS = {
+  drain: "/api/v1/workers/{worker_id}/drain/",
+  resume: "/api/v1/workers/{worker_id}/resume/",
+  shutdown: "/api/v1/workers/{worker_id}/shutdown/",
+} as const;
+
+export type WorkerAction = keyof typeof WORKER_ACTIONS;
 
 export function workerAction(workerId: number, action: WorkerAction): Promise<Worker> {
-  return request<Worker>("POST", `/api/v1/workers/${workerId}/${action}/`);
+  return unwrap(api.POST(WORKER_ACTIONS[action], { params: { path: { worker_id: workerId } } }));
 }
 
 export type QueueJobAction = { action: "front" } | { action: "cancel" } | { action: "move"; to: string };
 
 export function queueJobAction(queue: string, jobId: string, change: QueueJobAction): Promise<QueuedJob> {
-  const url = `/api/v1/queues/${encodeURIComponent(queue)}/jobs/${jobId}/${change.action}/`;
-  return request<QueuedJob>("POST", url, change.action === "move" ? { queue: change.to } : undefined);
+  const path = { queue, job_id: jobId };
+  switch (change.action) {
+    case "front":
+      return unwrap(api.POST("/api/v1/queues/{queue}/jobs/{job_id}/front/", { params: { path } }));
+    case "cancel":
+      return unwrap(api.POST("/api/v1/queues/{queue}/jobs/{job_id}/cancel/", { params: { path } }));
+    case "move":
+      return unwrap(
+        api.POST("/api/v1/queues/{queue}/jobs/{job_id}/move/", { params: { path }, body: { queue: change.to } }),
+      );
+  }
 }
 
 /** After a job ends: its row, artifacts and the models list changed. */

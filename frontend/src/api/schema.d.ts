@@ -178,6 +178,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/uploads/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Starts a resumable upload (tus creation): `Upload-Length` and `Upload-Metadata` with
+         *     `filename` and, optionally, the dataset's name and options as in `POST /datasets/`.
+         */
+        post: operations["v1_datasets_uploads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/uploads/{upload_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description One resumable upload: HEAD says how far it is, PATCH sends the next bytes (the last one
+         *     makes the dataset: `Neuroyard-Dataset` names it), DELETE abandons it.
+         */
+        delete: operations["v1_datasets_uploads_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description One resumable upload: HEAD says how far it is, PATCH sends the next bytes (the last one
+         *     makes the dataset: `Neuroyard-Dataset` names it), DELETE abandons it.
+         */
+        patch: operations["v1_datasets_uploads_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/job-kinds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The job kinds this server runs, with their parameters: the job form is built from it. */
+        get: operations["v1_job_kinds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/": {
         parameters: {
             query?: never;
@@ -246,6 +307,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_jobs_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Server-sent events: a `snapshot`, then each `epoch`, `step` and `status` as it happens (jobs/streams.py). */
+        get: operations["v1_jobs_events_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -682,9 +760,8 @@ export interface components {
          * @enum {string}
          */
         DatasetListCreateInputFormatEnum: "npz" | "csv" | "image_folder" | "text_csv";
+        /** @description A dataset's name and ingestion options, whichever way its file comes. */
         DatasetListCreateInputRequest: {
-            /** Format: binary */
-            file: string;
             name?: string;
             format?: components["schemas"]["DatasetListCreateInputFormatEnum"];
             label_column?: string;
@@ -699,6 +776,8 @@ export interface components {
             seed?: number;
             max_tokens?: number;
             sequence_length?: number;
+            /** Format: binary */
+            file: string;
         };
         /**
          * @description * `auto` - auto
@@ -773,18 +852,36 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
-        /**
-         * @description * `train` - train
-         *     * `deepdream` - deepdream
-         *     * `style_transfer` - style_transfer
-         *     * `adversarial` - adversarial
-         *     * `predict` - predict
-         *     * `visualize` - visualize
-         * @enum {string}
-         */
-        JobListCreateInputKindEnum: "train" | "deepdream" | "style_transfer" | "adversarial" | "predict" | "visualize";
+        JobKindOutput: {
+            name: string;
+            title: string;
+            description: string;
+            queue: string;
+            needs_dataset: boolean;
+            needs_spec: boolean;
+            needs_model: boolean;
+            /** @description Takes a dataset, needed or not. */
+            accepts_dataset: boolean;
+            accepts_spec: boolean;
+            accepts_model: boolean;
+            inputs: components["schemas"]["JobKindOutputInputFileOutput"][];
+            artifact_kinds: string[];
+            checkpointed: boolean;
+            /** @description The JSON Schema of the kind's params. */
+            params_schema: unknown;
+        };
+        JobKindOutputInputFileOutput: {
+            /** @description The multipart field the file is sent in. */
+            name: string;
+            title: string;
+            description: string;
+            required: boolean;
+            /** @description File-picker hint ('.png,.jpg'); '' is any. */
+            accept: string;
+        };
         JobListCreateInputRequest: {
-            kind: components["schemas"]["JobListCreateInputKindEnum"];
+            /** @description A name from GET /api/v1/job-kinds/. */
+            kind: string;
             /** Format: uuid */
             dataset?: string;
             /** Format: uuid */
@@ -1419,10 +1516,99 @@ export interface operations {
             };
         };
     };
+    v1_datasets_uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_datasets_uploads_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_datasets_uploads_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/offset+octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not at Upload-Offset. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_job_kinds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobKindOutput"][];
+                };
+            };
+        };
+    };
     v1_jobs_list: {
         parameters: {
             query?: {
-                kind?: "adversarial" | "deepdream" | "predict" | "style_transfer" | "train" | "visualize";
+                /** @description A name from GET /api/v1/job-kinds/. */
+                kind?: string;
                 /** @description Number of results to return per page. */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
@@ -1529,6 +1715,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOutput"];
+                };
+            };
+        };
+    };
+    v1_jobs_events_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
         };

@@ -1,4 +1,5 @@
 /** Names for the generated schema types, and types for the JSON fields the schema leaves open. */
+import type { ParamsSchema } from "../lib/paramsSchema";
 import type { components } from "./schema";
 
 type Schemas = components["schemas"];
@@ -17,6 +18,10 @@ export type TrainedModel = Schemas["TrainedModelOutput"];
 export type Worker = Schemas["WorkerOutput"];
 export type Queue = Schemas["QueueOutput"];
 export type QueuedJob = Schemas["QueuedJobOutput"];
+export type PredictAnswer = Schemas["PredictAnswerOutput"];
+/** An entry of the job-kind registry; its params' JSON Schema is what the submit form is made from. */
+export type JobKind = Omit<Schemas["JobKindOutput"], "params_schema"> & { params_schema: ParamsSchema };
+export type JobKindInput = Schemas["JobKindOutputInputFileOutput"];
 
 export const FINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
@@ -24,14 +29,6 @@ export const JOB_STATUSES: readonly JobStatus[] = [...ACTIVE_STATUSES, ...FINAL_
 
 export function isFinal(status: string | undefined): boolean {
   return FINAL_STATUSES.includes(status as JobStatus);
-}
-
-/** A page of a list endpoint (LimitOffsetPagination), as the schema's `Paginated...List`. */
-export interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
 }
 
 /** `Dataset.stats`, as datasets/ingest.py writes it. */
@@ -51,37 +48,13 @@ export interface DatasetStats {
 }
 
 export function datasetStats(dataset: Dataset): DatasetStats {
-  return (dataset.stats ?? {}) as DatasetStats;
+  return dataset.stats ?? {};
 }
 
 /** `POST /specs/validate/` and `Spec.summary` (specs/services.summary_as_dict). */
-export interface LayerSummary {
-  name: string;
-  type: string;
-  /** the layers it takes (graphs); in a plain stack, the one before */
-  inputs?: string[];
-  output_shape: number[];
-  params: number;
-  non_trainable_params?: number;
-}
-
-export interface MemoryEstimate {
-  weights_bytes: number;
-  gradients_bytes: number;
-  optimizer_bytes: number;
-  activations_bytes_per_sample: number;
-  by_batch_size: { batch_size: number; bytes: number }[];
-}
-
-export interface SpecSummary {
-  layers: LayerSummary[];
-  total_params: number;
-  trainable_params: number;
-  non_trainable_params?: number;
-  input_shape: number[];
-  output_shape: number[];
-  memory?: MemoryEstimate;
-}
+export type SpecSummary = Schemas["SummaryOutput"];
+export type LayerSummary = Schemas["LayerRowOutput"];
+export type MemoryEstimate = Schemas["MemoryOutput"];
 
 /** The network spec language (the parts the UI reads; the server validates the rest). */
 export interface SpecLayer {
@@ -108,19 +81,14 @@ export interface JobProgress {
 }
 
 export function jobProgress(job: Pick<Job, "progress">): JobProgress {
-  return (job.progress ?? {}) as JobProgress;
+  return job.progress ?? {};
 }
 
 export type JobError = { code: string; message: string } | null;
 
-/** `GET /api/v1/templates/`, or one of the UI's own examples where the server has none. */
-export interface SpecTemplate {
-  key: string;
-  name: string;
-  explanation: string;
-  /** the built-in dataset (`Dataset.example_key`) it trains on, if there is one */
-  example_key?: string | null;
+/** `GET /api/v1/templates/`: a classic network to start from. */
+export type SpecTemplate = Omit<Schemas["TemplateOutput"], "spec" | "params"> & {
   spec: NetworkSpec;
   /** suggested params of the train job */
-  params?: Record<string, unknown>;
-}
+  params: Record<string, unknown>;
+};

@@ -3,7 +3,7 @@ import { useMemo } from "react";
 
 import { useDatasetPreview } from "../api/queries";
 import type { DatasetStats } from "../api/types";
-import { formatMetric } from "../lib/format";
+import { formatMetric, valueText } from "../lib/format";
 import { previewView, type PreviewBody } from "../lib/preview";
 import { ErrorNotice } from "./ErrorNotice";
 import { ListTable } from "./ListTable";
@@ -17,7 +17,7 @@ function cellText(value: unknown): string {
     const shown = flat.slice(0, 12).map(cellText);
     return `${shown.join(", ")}${flat.length > shown.length ? `, … (${flat.length} values)` : ""}`;
   }
-  return String(value ?? "");
+  return valueText(value);
 }
 
 export function DatasetPreview({ datasetId, stats }: { datasetId: string; stats: DatasetStats }) {

@@ -3,14 +3,14 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 
-import { keys, uploadDataset } from "../api/queries";
+import { keys, uploadDataset, type DatasetOption } from "../api/queries";
 import { DropZone } from "./DropZone";
 import { UploadStatus, useUpload } from "./Upload";
 
 const ACCEPT = ".npz,.csv,.zip";
 
 interface OptionField {
-  name: string;
+  name: DatasetOption;
   label: string;
   choices?: [string, string][];
   placeholder?: string;
@@ -66,13 +66,13 @@ const OPTION_FIELDS: OptionField[] = [
 export function DatasetUploader() {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [options, setOptions] = useState<Record<string, string>>({});
+  const [options, setOptions] = useState<Partial<Record<DatasetOption, string>>>({});
   const upload = useUpload(
     (file, progress) => uploadDataset({ file, options }, progress),
     async (dataset) => {
       await client.invalidateQueries({ queryKey: keys.datasets });
       client.setQueryData(keys.dataset(dataset.id), dataset);
-      navigate(`/datasets/${dataset.id}`);
+      void navigate(`/datasets/${dataset.id}`);
     },
   );
 

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 
-import { keys, logout, useFleetAvailable } from "../api/queries";
+import { keys, logout } from "../api/queries";
 import type { Me } from "../api/types";
 
 const LINKS = [
@@ -16,7 +16,6 @@ const LINKS = [
 export function Layout({ me }: { me: Me }) {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const workers = useFleetAvailable(me.is_staff);
   const [leaving, setLeaving] = useState(false);
 
   const onLogout = async () => {
@@ -26,7 +25,7 @@ export function Layout({ me }: { me: Me }) {
     } finally {
       client.clear();
       client.setQueryData(keys.me, null);
-      navigate("/login", { replace: true });
+      void navigate("/login", { replace: true });
     }
   };
 
@@ -46,7 +45,7 @@ export function Layout({ me }: { me: Me }) {
               {link.label}
             </NavLink>
           ))}
-          {me.is_staff && workers.data && (
+          {me.is_staff && (
             <NavLink to="/workers" className="nav-link">
               Workers
             </NavLink>

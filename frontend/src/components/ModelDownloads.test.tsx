@@ -7,7 +7,7 @@ describe("downloading a converted model", () => {
     const statuses = [202, 202, 200];
     const fetchMock = vi.fn(async () => new Response("…", { status: statuses.shift() }));
     vi.stubGlobal("fetch", fetchMock);
-    await waitForExport("/x", async () => undefined);
+    await waitForExport("m-1", "tflite", async () => undefined);
     expect(fetchMock).toHaveBeenCalledTimes(3);
   });
 
@@ -21,6 +21,6 @@ describe("downloading a converted model", () => {
           }),
       ),
     );
-    await expect(waitForExport("/x", async () => undefined)).rejects.toThrow("TFLite cannot convert LSTM.");
+    await expect(waitForExport("m-1", "tflite", async () => undefined)).rejects.toThrow("TFLite cannot convert LSTM.");
   });
 });

@@ -5,7 +5,7 @@
  */
 import { useState } from "react";
 
-import { apiErrorFrom } from "../api/errors";
+import { api, getUrl, unwrap } from "../api/client";
 import type { operations } from "../api/schema";
 import type { TrainedModel } from "../api/types";
 import { ErrorNotice } from "./ErrorNotice";
@@ -24,27 +24,32 @@ const FORMATS: { format: DownloadFormat; label: string }[] = [
 const RETRY_MS = 2000;
 const MAX_WAIT_MS = 10 * 60 * 1000;
 
+function downloadParams(modelId: string, format: DownloadFormat) {
+  return { path: { model_id: modelId }, query: { format } };
+}
+
 export function downloadUrl(modelId: string, format: DownloadFormat): string {
-  return `/api/v1/models/${modelId}/download/?format=${format}`;
+  return getUrl("/api/v1/models/{model_id}/download/", downloadParams(modelId, format));
 }
 
 /** Waits until the server has the format ready (200), without reading the file itself. */
-export async function waitForExport(url: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {
+export async function waitForExport(
+  modelId: string,
+  format: DownloadFormat,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+) {
   for (let waited = 0; waited < MAX_WAIT_MS; waited += RETRY_MS) {
-    const response = await fetch(url, { credentials: "same-origin" });
+    const answer = api.GET("/api/v1/models/{model_id}/download/", {
+      params: downloadParams(modelId, format),
+      parseAs: "stream",
+    });
+    const { response } = await answer;
     if (response.status !== 202) {
-      if (response.ok) {
-        await response.body?.cancel();
-        return;
-      }
-      let body: unknown = null;
-      try {
-        body = await response.json();
-      } catch {
-        body = null;
-      }
-      throw apiErrorFrom(response.status, body);
+      const file = await unwrap(answer);
+      await file?.cancel();
+      return;
     }
+    await response.body?.cancel();
     await sleep(RETRY_MS);
   }
   throw new Error("The conversion is taking too long; try the download again later.");
@@ -55,12 +60,11 @@ export function ModelDownloads({ model }: { model: TrainedModel }) {
   const [error, setError] = useState<unknown>(null);
 
   const convertThenDownload = async (format: DownloadFormat) => {
-    const url = downloadUrl(model.id, format);
     setConverting(format);
     setError(null);
     try {
-      await waitForExport(url);
-      window.location.assign(url); // an attachment: the page stays
+      await waitForExport(model.id, format);
+      window.location.assign(downloadUrl(model.id, format)); // an attachment: the page stays
     } catch (caught) {
       setError(caught);
     } finally {

@@ -2,7 +2,7 @@ import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { renderWithApp, stubFetch } from "../test/render";
-import { parseSpecText } from "../lib/starters";
+import { parseSpecText } from "../lib/specText";
 import { SpecCheck } from "./SpecCheck";
 
 const spec = '{"layers": [{"type": "Input", "shape": [4]}, {"type": "Dense", "units": 2}]}';
@@ -13,8 +13,8 @@ describe("live spec validation", () => {
       "POST /api/v1/specs/validate/": {
         body: {
           layers: [
-            { name: "input", type: "Input", output_shape: [4], params: 0 },
-            { name: "dense", type: "Dense", output_shape: [2], params: 10 },
+            { name: "input", type: "Input", output_shape: [4], params: 0, non_trainable_params: 0 },
+            { name: "dense", type: "Dense", output_shape: [2], params: 10, non_trainable_params: 0 },
           ],
           total_params: 10,
           trainable_params: 10,
@@ -27,7 +27,7 @@ describe("live spec validation", () => {
     expect(await screen.findByText(/Valid for this dataset: 10 parameters/)).toBeInTheDocument();
     expect(screen.getByText("(None, 2)")).toBeInTheDocument();
     expect(screen.getByTestId("total-params")).toHaveTextContent("10");
-    expect(calls[0]!.body).toEqual({ spec: JSON.parse(spec), dataset: "d-1" });
+    expect(calls[0]!.body).toEqual({ spec: JSON.parse(spec) as unknown, dataset: "d-1" });
   });
 
   it("lists every problem with where it is", async () => {
@@ -63,13 +63,14 @@ describe("the layer table", () => {
       <LayerTable
         summary={{
           layers: [
-            { name: "in", type: "Input", inputs: [], output_shape: [4], params: 0 },
-            { name: "a", type: "Dense", inputs: ["in"], output_shape: [3], params: 15 },
-            { name: "b", type: "Dense", inputs: ["in"], output_shape: [3], params: 15 },
-            { name: "sum", type: "Add", inputs: ["a", "b"], output_shape: [3], params: 0 },
+            { name: "in", type: "Input", inputs: [], output_shape: [4], params: 0, non_trainable_params: 0 },
+            { name: "a", type: "Dense", inputs: ["in"], output_shape: [3], params: 15, non_trainable_params: 0 },
+            { name: "b", type: "Dense", inputs: ["in"], output_shape: [3], params: 15, non_trainable_params: 0 },
+            { name: "sum", type: "Add", inputs: ["a", "b"], output_shape: [3], params: 0, non_trainable_params: 0 },
           ],
           total_params: 30,
           trainable_params: 30,
+          non_trainable_params: 0,
           input_shape: [4],
           output_shape: [3],
           memory: {

@@ -5,7 +5,7 @@ import { specIssues } from "../api/errors";
 import { keys, validateSpec } from "../api/queries";
 import type { NetworkSpec } from "../api/types";
 import { formatCount } from "../lib/format";
-import type { Parsed } from "../lib/starters";
+import type { Parsed } from "../lib/specText";
 import { ErrorNotice } from "./ErrorNotice";
 import { LayerTable } from "./LayerTable";
 import { NetworkDiagram } from "./NetworkDiagram";

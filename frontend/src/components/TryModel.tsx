@@ -1,9 +1,8 @@
 /** Ask a trained model about one input (numbers, or an image for image models): its top 5. */
 import { useState, type FormEvent } from "react";
 
-import { request } from "../api/client";
-import { predict } from "../api/queries";
-import type { TrainedModel } from "../api/types";
+import { fetchPrediction, predict, type PredictInput } from "../api/queries";
+import type { PredictAnswer, TrainedModel } from "../api/types";
 import { formatMetric, formatPercent, formatShape } from "../lib/format";
 import { parseNumbers, readAnswer, type Answer } from "../lib/predictions";
 import { ErrorNotice } from "./ErrorNotice";
@@ -11,14 +10,14 @@ import { ErrorNotice } from "./ErrorNotice";
 const POLL_MS = 1000;
 const POLL_TRIES = 60;
 
-/** The answer, waiting for it at poll_url when the server answered "pending". */
-async function answerOf(body: unknown): Promise<Answer> {
-  let answer = readAnswer(body);
-  for (let tries = 0; answer.kind === "pending" && tries < POLL_TRIES; tries++) {
+/** The answer, asking again while the server says "pending". */
+async function answerOf(first: PredictAnswer): Promise<Answer> {
+  let body = first;
+  for (let tries = 0; body.status === "pending" && tries < POLL_TRIES; tries++) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    answer = readAnswer(await request<unknown>("GET", answer.pollUrl));
+    body = await fetchPrediction(body.model, body.id);
   }
-  return answer;
+  return readAnswer(body);
 }
 
 export function TryModel({ model }: { model: TrainedModel }) {
@@ -35,11 +34,10 @@ export function TryModel({ model }: { model: TrainedModel }) {
     event.preventDefault();
     setError(null);
     setAnswer(null);
-    let body: FormData | Record<string, unknown>;
+    let body: PredictInput;
     if (takesImages) {
       if (!image) return setError(new Error("Choose an image."));
-      body = new FormData();
-      body.append("image", image);
+      body = { image };
     } else {
       const parsed = parseNumbers(text);
       if (!parsed.ok) return setError(new Error(parsed.error));
@@ -48,7 +46,7 @@ export function TryModel({ model }: { model: TrainedModel }) {
           new Error(`The model takes ${expected} numbers ${formatShape(shape)}; you gave ${parsed.values.length}.`),
         );
       }
-      body = { inputs: [parsed.values], top_k: 5 };
+      body = { inputs: [parsed.values] };
     }
     setBusy(true);
     try {

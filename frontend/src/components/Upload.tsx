@@ -2,7 +2,7 @@
 import { useRef, useState } from "react";
 
 import { formatBytes } from "../lib/format";
-import type { UploadOptions, UploadProgress } from "../lib/upload";
+import type { UploadOptions, UploadProgress } from "../api/upload";
 import { ErrorNotice } from "./ErrorNotice";
 import { ProgressBar } from "./ProgressBar";
 

@@ -10,6 +10,6 @@ export function WeightsDiagram({ modelId }: { modelId: string }) {
   if (weights.isPending) return <Loading what="the weights" />;
   if (weights.error) return <p className="muted">{errorMessage(weights.error)}</p>;
   const drawn = weights.data ? diagramOfWeights(weights.data) : null;
-  if (!drawn) return <p className="muted">This server does not draw trained networks yet.</p>;
+  if (!drawn) return <p className="muted">This model has no dense layers to draw.</p>;
   return <NetworkDiagram layers={drawn.layers} kernels={drawn.kernels} />;
 }

@@ -32,7 +32,7 @@ export function adaptSpec(spec: NetworkSpec, stats: DatasetStats): Adapted | nul
     changes.push(`input ${formatShape(input.shape)} → ${formatShape(shape)}`);
     const next = rest.find((layer) => !KEEPS_SHAPE.has(layer.type));
     if (shape.length > 1 && next?.type === "Dense") {
-      layers = [layers[0]!, { type: "Flatten" }, ...layers.slice(1)];
+      layers = [layers[0], { type: "Flatten" }, ...layers.slice(1)];
       changes.push(
         `a Flatten layer after the input, so ${formatShape(shape)} becomes ${shape.reduce((a, b) => a * b, 1)} values`,
       );

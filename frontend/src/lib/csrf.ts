@@ -15,12 +15,3 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 export function needsCsrf(method: string): boolean {
   return !SAFE_METHODS.has(method.toUpperCase());
 }
-
-/** Makes sure the CSRF cookie exists (index.html sets it; the Vite dev server does not). */
-export async function ensureCsrfCookie(): Promise<string> {
-  const existing = readCookie(CSRF_COOKIE);
-  if (existing) return existing;
-  const response = await fetch("/api/v1/auth/csrf/", { credentials: "same-origin" });
-  const body = (await response.json()) as { csrf_token: string };
-  return readCookie(CSRF_COOKIE) ?? body.csrf_token;
-}

@@ -56,11 +56,12 @@ const PASS_THROUGH = new Set(["Dropout", "Activation", "Flatten"]);
 export function denseLayers(
   layers: readonly SpecLayer[],
 ): { title: string; units: number; activation?: string }[] | null {
-  let [first, ...rest] = layers;
+  const [first, ...others] = layers;
+  let rest = others;
   if (!first || first.type !== "Input" || !Array.isArray(first.shape)) return null;
   // a graph (layers naming their inputs) is not a plain stack
   if (rest.some((layer) => layer.inputs !== undefined)) return null;
-  const shape = first.shape as number[];
+  const shape = first.shape;
   if (shape.length > 1) {
     if (rest[0]?.type !== "Flatten") return null;
     rest = rest.slice(1);

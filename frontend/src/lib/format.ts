@@ -82,3 +82,11 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** A JSON value as text: strings and numbers as they are, lists and objects as JSON. */
+export function valueText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (value === undefined || value === null) return "";
+  return JSON.stringify(value) ?? "";
+}

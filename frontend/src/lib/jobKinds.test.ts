@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import { BUILT_IN_KINDS, chosenParams } from "./jobKinds";
+import { jobKind } from "../test/jobKinds";
+import { chosenParams } from "./jobKinds";
 
-const train = BUILT_IN_KINDS.find((k) => k.name === "train")!;
+const train = jobKind("train");
 
 describe("the settings a job's page lists first", () => {
   it("are the primary ones and those changed from their defaults", () => {

@@ -2,8 +2,9 @@
  * A job as it happens: server-sent events (`/jobs/{id}/events/`: snapshot, epoch, status), with
  * polling of the job and its new metrics as the fallback when the event stream cannot be used.
  */
-import { useEffect, useReducer, useRef } from "react";
+import { useEffect, useLayoutEffect, useReducer, useRef } from "react";
 
+import { getUrl } from "../api/client";
 import type { EpochMetric, Job, JobError, JobProgress, JobStatus } from "../api/types";
 import { isFinal, jobProgress } from "../api/types";
 import { dedupeEpochs, type EpochValues } from "./curves";
@@ -30,6 +31,14 @@ export interface Snapshot {
   progress?: JobProgress;
   epochs: EpochValues[];
   error?: JobError;
+}
+
+/** The events of `GET /jobs/{id}/events/` by name, and the JSON each carries. */
+interface StreamEvents {
+  snapshot: Snapshot;
+  epoch: { epoch: number; epochs?: number; values?: Record<string, unknown> };
+  step: { step: number; steps?: number; values?: Record<string, unknown> };
+  status: { status: JobStatus; error?: JobError };
 }
 
 export type JobLiveAction =
@@ -134,7 +143,7 @@ export function jobLiveReducer(state: JobLiveState, action: JobLiveAction): JobL
       let next = state;
       for (const m of metrics) {
         if (next.epochs.some((e) => e.epoch === m.epoch)) continue;
-        const values = m.values as Record<string, unknown>;
+        const values = m.values;
         next = jobLiveReducer(
           next,
           progress.steps !== undefined
@@ -142,7 +151,7 @@ export function jobLiveReducer(state: JobLiveState, action: JobLiveAction): JobL
             : { type: "epoch", epoch: m.epoch, epochs: progress.epochs, values, at: action.at },
         );
       }
-      const status = (job.status ?? "queued") as JobStatus;
+      const status = job.status ?? "queued";
       const error = (job.error as JobError) ?? null;
       next = jobLiveReducer(next, { type: "status", status, error, at: action.at });
       return { ...next, progress: jobProgress(job), error };
@@ -171,11 +180,14 @@ export function lastEpoch(state: Pick<JobLiveState, "epochs">): number {
 export function useJobLive(jobId: string, sources: JobLiveSources, onEnd?: (status: JobStatus) => void): JobLiveState {
   const [state, dispatch] = useReducer(jobLiveReducer, initialJobLive);
   const stateRef = useRef(state);
-  stateRef.current = state;
   const onEndRef = useRef(onEnd);
-  onEndRef.current = onEnd;
   const sourcesRef = useRef(sources);
-  sourcesRef.current = sources;
+  // the effect's callbacks read the latest of these without restarting the stream
+  useLayoutEffect(() => {
+    stateRef.current = state;
+    onEndRef.current = onEnd;
+    sourcesRef.current = sources;
+  });
 
   useEffect(() => {
     const { EventSource: ES, fetchJob, fetchMetrics, pollMs, connectTimeoutMs, now } = sourcesRef.current;
@@ -209,7 +221,7 @@ export function useJobLive(jobId: string, sources: JobLiveSources, onEnd?: (stat
       } catch {
         // a failed poll is retried at the next tick
       }
-      if (!stopped && !ended) pollTimer = setTimeout(poll, pollMs);
+      if (!stopped && !ended) pollTimer = setTimeout(() => void poll(), pollMs);
     };
 
     const startPolling = () => {
@@ -225,29 +237,29 @@ export function useJobLive(jobId: string, sources: JobLiveSources, onEnd?: (stat
       startPolling();
     } else {
       let gotSnapshot = false;
-      source = new ES(`/api/v1/jobs/${jobId}/events/`);
+      source = new ES(getUrl("/api/v1/jobs/{job_id}/events/", { path: { job_id: jobId } }));
       connectTimer = setTimeout(() => {
         if (!gotSnapshot) startPolling();
       }, connectTimeoutMs);
-      const parse = (event: Event) => JSON.parse((event as MessageEvent<string>).data);
-      source.addEventListener("snapshot", (event) => {
+      const stream = source;
+      const on = <Name extends keyof StreamEvents>(name: Name, handle: (data: StreamEvents[Name]) => void) =>
+        stream.addEventListener(name, (event) =>
+          handle(JSON.parse((event as MessageEvent<string>).data) as StreamEvents[Name]),
+        );
+      on("snapshot", (snapshot) => {
         gotSnapshot = true;
         clearTimeout(connectTimer);
-        const snapshot = parse(event) as Snapshot;
         dispatch({ type: "transport", transport: "events" });
         dispatch({ type: "snapshot", snapshot, at: now() });
         if (isFinal(snapshot.status)) end(snapshot.status);
       });
-      source.addEventListener("epoch", (event) => {
-        const data = parse(event);
+      on("epoch", (data) => {
         dispatch({ type: "epoch", epoch: data.epoch, epochs: data.epochs, values: data.values ?? {}, at: now() });
       });
-      source.addEventListener("step", (event) => {
-        const data = parse(event);
+      on("step", (data) => {
         dispatch({ type: "step", step: data.step, steps: data.steps, values: data.values ?? {}, at: now() });
       });
-      source.addEventListener("status", (event) => {
-        const data = parse(event);
+      on("status", (data) => {
         dispatch({ type: "status", status: data.status, error: data.error, at: now() });
         if (isFinal(data.status)) end(data.status);
       });

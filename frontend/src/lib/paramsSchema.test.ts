@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { BUILT_IN_KINDS, kindsFromResponse } from "./jobKinds";
+import { jobKind } from "../test/jobKinds";
 import { coerceField, collectParams, paramFields, type ParamsSchema } from "./paramsSchema";
 
 const schema: ParamsSchema = {
@@ -75,22 +75,11 @@ describe("job parameter forms", () => {
     expect(Object.keys(errors).sort()).toEqual(["epochs", "layers"]);
   });
 
-  it("builds the train form from the registry as generated", () => {
-    const train = BUILT_IN_KINDS.find((k) => k.name === "train")!;
+  it("builds the train form from the registry", () => {
+    const train = jobKind("train");
     expect(train.needs_dataset && train.accepts_spec && train.accepts_model).toBe(true);
     expect(paramFields(train.params_schema).map((f) => f.name)).toEqual(
       expect.arrayContaining(["epochs", "batch_size"]),
     );
-  });
-
-  it("reads the server's job kinds, and nothing from an answer of another shape", () => {
-    const kinds = kindsFromResponse([
-      { name: "deepdream", needs_model: true, inputs: ["image"], params_schema: schema },
-    ]);
-    expect(kinds).toEqual([
-      expect.objectContaining({ name: "deepdream", needs_model: true, needs_dataset: false, inputs: ["image"] }),
-    ]);
-    expect(kindsFromResponse({ detail: "nope" })).toBeNull();
-    expect(kindsFromResponse([])).toBeNull();
   });
 });

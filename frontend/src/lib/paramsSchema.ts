@@ -1,7 +1,8 @@
 /**
  * Form fields from a job kind's parameter JSON Schema (pydantic's), and the values they give.
- * Kinds the server describes get their form from it; `train` has a built-in fallback.
+ * The server's job-kind registry describes every kind; its form is made from that alone.
  */
+import { valueText } from "./format";
 
 export interface JsonSchemaProperty {
   type?: string | string[];
@@ -15,11 +16,14 @@ export interface JsonSchemaProperty {
   enum?: unknown[];
   anyOf?: JsonSchemaProperty[];
   items?: JsonSchemaProperty;
+  /** the keywords the form does not read (pattern, maxItems, ...); the server checks them */
+  [keyword: string]: unknown;
 }
 
 export interface ParamsSchema {
   properties?: Record<string, JsonSchemaProperty>;
   required?: string[];
+  [keyword: string]: unknown;
 }
 
 /** "list": a list of strings or numbers, typed as "a, b, c". */
@@ -107,7 +111,7 @@ export function fieldText(field: ParamField, value: unknown): string {
   if (value === undefined || value === null) return "";
   if (field.kind === "list" && Array.isArray(value)) return value.join(", ");
   if (field.kind === "json") return JSON.stringify(value);
-  return String(value);
+  return valueText(value);
 }
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; error: string };

@@ -1,8 +1,9 @@
 /**
  * Reading `POST /api/v1/models/{id}/predict/`'s answer: `{status: "done", predictions: [{label,
  * probability, top_k: [{label, index, probability}], value, outputs}]}`, one per sample sent, or
- * `{status: "pending", poll_url}` when the inference worker is slower than the request.
+ * `{status: "pending", id}` when the inference worker is slower than the request.
  */
+import { valueText } from "./format";
 
 export interface Prediction {
   label: string;
@@ -12,7 +13,7 @@ export interface Prediction {
 export type Answer =
   | { kind: "classes"; top: Prediction[] }
   | { kind: "value"; value: unknown }
-  | { kind: "pending"; pollUrl: string }
+  | { kind: "pending" }
   | { kind: "other"; body: unknown };
 
 function asPrediction(item: unknown): Prediction | null {
@@ -21,15 +22,13 @@ function asPrediction(item: unknown): Prediction | null {
   const label = record.label ?? record.class_name ?? record.index;
   const probability = record.probability ?? record.score;
   if (label === undefined) return null;
-  return { label: String(label), probability: typeof probability === "number" ? probability : null };
+  return { label: valueText(label), probability: typeof probability === "number" ? probability : null };
 }
 
 /** The answer about the first sample sent. */
 export function readAnswer(body: unknown, k = 5): Answer {
   const record = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
-  if (record.status === "pending" && typeof record.poll_url === "string") {
-    return { kind: "pending", pollUrl: record.poll_url };
-  }
+  if (record.status === "pending") return { kind: "pending" };
   const first = Array.isArray(record.predictions) ? (record.predictions[0] as Record<string, unknown>) : undefined;
   if (first && Array.isArray(first.top_k)) {
     const top = first.top_k.map(asPrediction).filter((p): p is Prediction => p !== null);

@@ -3,6 +3,7 @@
  * are pictures: 2-D, 3-D with 1 or 3 channels, or a flat square like the 8×8 digits), a table
  * for tables and texts, else each sample's first values.
  */
+import { valueText } from "./format";
 
 export interface PreviewRow {
   x?: unknown;
@@ -27,8 +28,7 @@ const MIN_SQUARE_PIXELS = 49;
 
 function label(row: PreviewRow): string {
   const y = row.y ?? row.label ?? row.class_name ?? row.target;
-  if (y === undefined || y === null) return "";
-  return Array.isArray(y) ? JSON.stringify(y) : String(y);
+  return valueText(y);
 }
 
 function imageUrl(row: PreviewRow): string | null {
@@ -57,10 +57,10 @@ export function pictureShape(x: unknown): [number, number, number] | null {
   if (!Array.isArray(x) || x.length === 0) return null;
   if (x.every(isNumberArray)) {
     const width = (x[0] as number[]).length;
-    return width > 0 && x.every((r) => (r as number[]).length === width) ? [x.length, width, 1] : null;
+    return width > 0 && x.every((r) => r.length === width) ? [x.length, width, 1] : null;
   }
   if (x.every((r) => Array.isArray(r) && r.every(isNumberArray))) {
-    const rows = x as number[][][];
+    const rows = x;
     const width = rows[0]!.length;
     const channels = rows[0]![0]?.length ?? 0;
     const regular = rows.every((r) => r.length === width && r.every((p) => p.length === channels));
@@ -116,7 +116,7 @@ export function previewView(body: PreviewBody, range?: readonly [number, number]
   if (body.thumbnails?.length) {
     return {
       mode: "pictures",
-      samples: body.thumbnails.map((t) => ({ kind: "url", src: t.url, label: t.label == null ? "" : String(t.label) })),
+      samples: body.thumbnails.map((t) => ({ kind: "url", src: t.url, label: valueText(t.label) })),
     };
   }
   const rows = body.rows ?? [];

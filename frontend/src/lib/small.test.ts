@@ -6,7 +6,7 @@ import { deviceText, devicesOf, workerActions } from "./fleet";
 import { formatBytes, formatDuration, formatMetric, formatPercent, kerasShape, secondsBetween } from "./format";
 import { jobDuration, ordinal, progressFraction, progressText } from "./jobText";
 import { parseNumbers, readAnswer } from "./predictions";
-import { parseSpecText } from "./starters";
+import { parseSpecText } from "./specText";
 import type { Job } from "../api/types";
 
 describe("formatting", () => {
@@ -102,14 +102,13 @@ describe("predictions", () => {
     });
   });
 
-  it("reads a regressor's value, and a pending answer's poll URL", () => {
+  it("reads a regressor's value, and a pending answer", () => {
     expect(readAnswer({ status: "done", predictions: [{ value: [3.2], outputs: [3.2] }] })).toEqual({
       kind: "value",
       value: [3.2],
     });
     expect(readAnswer({ status: "pending", poll_url: "/api/v1/models/m/predictions/r/" })).toEqual({
       kind: "pending",
-      pollUrl: "/api/v1/models/m/predictions/r/",
     });
   });
 

@@ -17,7 +17,9 @@ export interface WeightsBody {
   connections?: number;
 }
 
-export function diagramOfWeights(body: WeightsBody): { layers: SpecLayer[]; kernels: (number[][] | null)[] } | null {
+export function diagramOfWeights(
+  body: Partial<WeightsBody>,
+): { layers: SpecLayer[]; kernels: (number[][] | null)[] } | null {
   const [inputs, ...dense] = body.layers ?? [];
   if (!inputs || !dense.length) return null;
   const layers: SpecLayer[] = [

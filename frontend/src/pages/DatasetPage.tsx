@@ -51,7 +51,7 @@ export function DatasetPage() {
     try {
       await deleteDataset(id);
       await client.invalidateQueries({ queryKey: keys.datasets });
-      navigate("/datasets");
+      void navigate("/datasets");
     } catch (error) {
       setDeleteError(error);
     }

@@ -1,10 +1,9 @@
 import { Link } from "react-router";
 
-import { useDatasets, useJobs, useMe, useModels, useSpecs } from "../api/queries";
+import { useDatasets, useJobs, useKindTitle, useMe, useModels, useSpecs } from "../api/queries";
 import { PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatAgo, shortId } from "../lib/format";
-import { kindTitle } from "../lib/jobKinds";
 import { progressText } from "../lib/jobText";
 
 interface Step {
@@ -16,6 +15,7 @@ interface Step {
 }
 
 export function HomePage() {
+  const kindTitle = useKindTitle();
   const me = useMe();
   const datasets = useDatasets();
   const specs = useSpecs();

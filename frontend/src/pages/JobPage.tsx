@@ -12,6 +12,7 @@ import {
   useDatasets,
   useJob,
   useJobKinds,
+  useKindTitle,
   useModels,
   useSpecs,
 } from "../api/queries";
@@ -26,7 +27,7 @@ import { Stat } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
 import { useJobLive, type JobLiveSources } from "../lib/jobLive";
-import { chosenParams, kindTitle } from "../lib/jobKinds";
+import { chosenParams } from "../lib/jobKinds";
 import { jobDuration, progressFraction, progressText } from "../lib/jobText";
 import { useNow } from "../lib/useNow";
 
@@ -97,6 +98,7 @@ function Details({ job }: { job: Job }) {
 }
 
 export function JobPage() {
+  const kindTitle = useKindTitle();
   const { id = "" } = useParams();
   const client = useQueryClient();
   const job = useJob(id);

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { useDatasets, useJobKinds, useJobs, useSpecs } from "../api/queries";
+import { useDatasets, useJobKinds, useJobs, useKindTitle, useSpecs } from "../api/queries";
 import { ACTIVE_STATUSES, JOB_STATUSES } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListTable } from "../components/ListTable";
@@ -9,7 +9,6 @@ import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatAgo, shortId } from "../lib/format";
-import { kindTitle } from "../lib/jobKinds";
 import { jobDuration, progressFraction, progressText } from "../lib/jobText";
 import { useNow } from "../lib/useNow";
 
@@ -21,8 +20,14 @@ export function JobsPage() {
   const status = params.get("status") ?? "";
   const kind = params.get("kind") ?? "";
   const offset = Number(params.get("offset") ?? 0) || 0;
-  const jobs = useJobs({ status, kind, limit: PAGE, offset });
+  const jobs = useJobs({
+    status: JOB_STATUSES.find((known) => known === status),
+    kind: kind || undefined,
+    limit: PAGE,
+    offset,
+  });
   const kinds = useJobKinds();
+  const kindTitle = useKindTitle();
   const datasets = useDatasets();
   const specs = useSpecs();
   const [selected, setSelected] = useState<string[]>([]);
@@ -87,7 +92,7 @@ export function JobsPage() {
               <option value="">All</option>
               {(kinds.data ?? []).map((k) => (
                 <option key={k.name} value={k.name}>
-                  {kindTitle(k.name)}
+                  {k.title}
                 </option>
               ))}
             </select>

@@ -2,9 +2,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 
-import { keys, login, useMe } from "../api/queries";
+import { ensureCsrfCookie, keys, login, useMe } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { ensureCsrfCookie } from "../lib/csrf";
 
 /** Where to go after logging in: only a path on this site. */
 export function safeNext(next: string | null): string {
@@ -32,7 +31,7 @@ export function LoginPage() {
       await ensureCsrfCookie();
       const user = await login(username, password);
       client.setQueryData(keys.me, user);
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (caught) {
       setError(caught);
       setBusy(false);

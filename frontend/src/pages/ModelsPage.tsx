@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 
-import { useModels, useModelUploadAvailable, usePredictAvailable } from "../api/queries";
+import { useModels } from "../api/queries";
 import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
@@ -34,13 +34,10 @@ function Metrics({ metrics }: { metrics: unknown }) {
 
 export function ModelsPage() {
   const models = useModels();
-  const first = models.data?.results[0]?.id;
-  const canPredict = usePredictAvailable(first).data === true;
-  const canUpload = useModelUploadAvailable().data === true;
   return (
     <>
       <PageHeader title="Models" subtitle="Trained networks, ready to download and use." />
-      {canUpload && <ModelUploader />}
+      <ModelUploader />
       {models.isPending && <Loading what="models" />}
       <ErrorNotice error={models.error} />
       {models.data?.results.length === 0 && (
@@ -88,7 +85,7 @@ export function ModelsPage() {
                 <WeightsDiagram modelId={model.id} />
               </Disclosure>
             )}
-            {canPredict && model.status === "ready" && (
+            {model.status === "ready" && (
               <Disclosure className="try-box" summary="Try it">
                 <TryModel model={model} />
               </Disclosure>

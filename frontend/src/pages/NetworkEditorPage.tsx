@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 
 import { createSpec, keys, useDatasets, useSpec, useTemplates } from "../api/queries";
@@ -8,18 +8,18 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { SpecCheck } from "../components/SpecCheck";
 import { adaptSpec } from "../lib/adapt";
-import { parseSpecText, specText, STARTERS } from "../lib/starters";
+import { parseSpecText, specText } from "../lib/specText";
 import { useDebounced } from "../lib/useDebounced";
 
 function StartFrom({ onPick, picked }: { onPick: (template: SpecTemplate) => void; picked: string | null }) {
   const templates = useTemplates();
   if (templates.isPending) return <Loading what="templates" />;
-  const list = templates.data ?? STARTERS;
   return (
     <section className="card" aria-labelledby="start-title">
-      <h2 id="start-title">Start from {templates.data ? "a template" : "an example"}</h2>
+      <h2 id="start-title">Start from a template</h2>
+      <ErrorNotice error={templates.error} />
       <ul className="choice-list">
-        {list.map((template) => (
+        {templates.data?.map((template) => (
           <li key={template.key}>
             <button
               type="button"
@@ -68,19 +68,19 @@ export function NetworkEditorPage() {
   const client = useQueryClient();
   const navigate = useNavigate();
   const datasets = useDatasets();
-  const [name, setName] = useState("");
-  const [text, setText] = useState(specText(STARTERS[0]!.spec));
+  const templates = useTemplates();
+  // null until edited: meanwhile the network copied from, or the first template
+  const [editedName, setName] = useState<string | null>(null);
+  const [editedText, setText] = useState<string | null>(null);
   const [dataset, setDataset] = useState<string>(params.get("dataset") ?? "");
   const [template, setTemplate] = useState<SpecTemplate | null>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    if (from && source.data) {
-      setName(`${source.data.name} (copy)`);
-      setText(specText(source.data.spec));
-    }
-  }, [from, source.data]);
+  const start = from ? source.data?.spec : templates.data?.[0]?.spec;
+  const text = editedText ?? (start ? specText(start) : "");
+  const name = editedName ?? (from && source.data ? `${source.data.name} (copy)` : "");
+  const starting = editedText === null && (from ? source.isPending : templates.isPending);
 
   const settled = useDebounced(text, 400);
   const parsed = useMemo(() => parseSpecText(settled), [settled]);
@@ -107,13 +107,13 @@ export function NetworkEditorPage() {
       const spec = await createSpec(name.trim(), now.spec);
       await client.invalidateQueries({ queryKey: keys.specs });
       if (!train) {
-        navigate(`/networks/${spec.id}`);
+        void navigate(`/networks/${spec.id}`);
         return;
       }
       const next = new URLSearchParams({ spec: spec.id });
       if (dataset) next.set("dataset", dataset);
       if (template?.params) next.set("template", template.key);
-      navigate(`/jobs/new?${next}`);
+      void navigate(`/jobs/new?${next}`);
     } catch (error) {
       setSaveError(error);
       setSaving(false);
@@ -128,7 +128,8 @@ export function NetworkEditorPage() {
     <>
       <PageHeader title="New network" subtitle="Describe the layers; every change is checked as you type." />
       {!from && <StartFrom onPick={pick} picked={template?.key ?? null} />}
-      <form className="editor-layout" onSubmit={onSubmit}>
+      {starting && <Loading what="the network" />}
+      <form className="editor-layout" onSubmit={onSubmit} hidden={starting}>
         <section className="card" aria-labelledby="spec-title">
           <h2 id="spec-title">Spec</h2>
           <div className="field">
@@ -172,7 +173,7 @@ export function NetworkEditorPage() {
               type="button"
               className="button button-primary"
               disabled={saving || !name.trim()}
-              onClick={() => save(true)}
+              onClick={() => void save(true)}
             >
               {saving ? "Saving…" : "Save and train"}
             </button>

@@ -7,7 +7,7 @@ import { LayerTable } from "../components/LayerTable";
 import { NetworkDiagram } from "../components/NetworkDiagram";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { formatDateTime } from "../lib/format";
-import { specText } from "../lib/starters";
+import { specText } from "../lib/specText";
 
 export function NetworkPage() {
   const { id = "" } = useParams();

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
@@ -8,23 +8,8 @@ import { FitCheck } from "../components/FitCheck";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
-import { isAdvancedParam, kindDescription, kindTitle } from "../lib/jobKinds";
+import { isAdvancedParam } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
-
-/** "content" → "Content image", "image" → "Image". */
-/** The files a job kind takes besides its dataset: images, or (predict) a data file. */
-const DATA_INPUT = "data";
-
-function inputLabel(name: string): string {
-  if (name === DATA_INPUT) return "Samples to predict";
-  const words = name.replace(/_/g, " ");
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
-  return /image/i.test(name) ? label : `${label} image`;
-}
-
-const DATA_INPUT_HELP =
-  "Instead of a dataset: an NPZ (x, and y if you have labels), a CSV (the label column optional), " +
-  "or a ZIP of pictures (in one folder per class if labelled). Read as the model's training data was.";
 
 export function NewJobPage() {
   const [params] = useSearchParams();
@@ -39,7 +24,8 @@ export function NewJobPage() {
   const [spec, setSpec] = useState(params.get("spec") ?? "");
   const [model, setModel] = useState(params.get("model") ?? "");
   const [files, setFiles] = useState<Record<string, File>>({});
-  const [texts, setTexts] = useState<Record<string, string>>({});
+  // what the user typed, over the template's suggestions
+  const [editedTexts, setTexts] = useState<Record<string, string>>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -49,23 +35,13 @@ export function NewJobPage() {
   // a network saved from a template trains with the template's suggested settings
   const templates = useTemplates();
   const suggested = templates.data?.find((t) => t.key === params.get("template"))?.params;
-  useEffect(() => {
-    if (!suggested || kindName !== "train") return;
-    const known = new Set(fields.map((f) => f.name));
-    const texts = Object.entries(suggested).filter(([name]) => known.has(name));
-    setTexts((current) => ({
-      ...Object.fromEntries(
-        texts.map(([name, value]) => [
-          name,
-          fieldText(
-            fields.find((f) => f.name === name)!,
-            value,
-          ),
-        ]),
-      ),
-      ...current,
-    }));
+  const suggestedTexts = useMemo(() => {
+    if (!suggested || kindName !== "train") return {};
+    return Object.fromEntries(
+      fields.filter((f) => f.name in suggested).map((f) => [f.name, fieldText(f, suggested[f.name])]),
+    );
   }, [suggested, fields, kindName]);
+  const texts = { ...suggestedTexts, ...editedTexts };
   if (kinds.isPending || !kind) return <Loading what="job kinds" />;
 
   const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
@@ -73,10 +49,7 @@ export function NewJobPage() {
   const onParam = (name: string, text: string) => setTexts((current) => ({ ...current, [name]: text }));
   const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
   const chosenSpec = specs.data?.results.find((s) => s.id === spec);
-  const inputs = [
-    ...kind.inputs.map((n) => ({ name: n, required: true })),
-    ...kind.optional_inputs.map((n) => ({ name: n, required: false })),
-  ];
+  const inputs = kind.inputs;
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -95,7 +68,7 @@ export function NewJobPage() {
         files,
       });
       await client.invalidateQueries({ queryKey: keys.jobs });
-      navigate(`/jobs/${job.id}`);
+      void navigate(`/jobs/${job.id}`);
     } catch (caught) {
       setError(caught);
       setBusy(false);
@@ -123,8 +96,8 @@ export function NewJobPage() {
                     setFieldErrors({});
                   }}
                 />
-                <strong>{kindTitle(k.name)}</strong>
-                {kindDescription(k) && <span className="muted">{kindDescription(k)}</span>}
+                <strong>{k.title}</strong>
+                {k.description && <span className="muted">{k.description}</span>}
               </label>
             ))}
           </div>
@@ -178,9 +151,7 @@ export function NewJobPage() {
                   required={kind.needs_model}
                   value={model}
                   onChange={setModel}
-                  placeholder={
-                    kind.needs_model ? "Choose a model…" : kind.name === "train" ? "None" : "None: a built-in network"
-                  }
+                  placeholder={kind.needs_model ? "Choose a model…" : "None"}
                   options={models.data?.results.map((m) => ({ value: m.id, label: m.name })) ?? []}
                   help={
                     kind.needs_model &&
@@ -195,20 +166,14 @@ export function NewJobPage() {
               {inputs.map((input) => (
                 <div className="field" key={input.name}>
                   <label htmlFor={`job-file-${input.name}`}>
-                    {inputLabel(input.name)}
+                    {input.title}
                     {!input.required && <span className="muted"> (optional)</span>}
                   </label>
                   <input
                     id={`job-file-${input.name}`}
                     type="file"
-                    aria-describedby={input.name === DATA_INPUT ? `job-file-${input.name}-help` : undefined}
-                    accept={
-                      input.name === DATA_INPUT
-                        ? ".npz,.csv,.zip"
-                        : kind.artifact_kinds.includes("image")
-                          ? "image/*"
-                          : undefined
-                    }
+                    aria-describedby={input.description ? `job-file-${input.name}-help` : undefined}
+                    accept={input.accept || undefined}
                     required={input.required}
                     onChange={(e) => {
                       const file = e.target.files?.[0];
@@ -220,9 +185,9 @@ export function NewJobPage() {
                       });
                     }}
                   />
-                  {input.name === DATA_INPUT && (
+                  {input.description && (
                     <small className="help" id={`job-file-${input.name}-help`}>
-                      {DATA_INPUT_HELP}
+                      {input.description}
                     </small>
                   )}
                 </div>

@@ -7,6 +7,7 @@ import {
   queueJobAction,
   useMe,
   useQueueJobs,
+  useKindTitle,
   useQueues,
   useWorkers,
   workerAction,
@@ -20,12 +21,12 @@ import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
 import { deviceText, devicesOf, queuesOf, workerActions } from "../lib/fleet";
 import { formatAgo, formatCount, formatDuration, shortId } from "../lib/format";
-import { kindTitle } from "../lib/jobKinds";
 import { progressText } from "../lib/jobText";
 
 const ACTION_WORDS: Record<WorkerAction, string> = { drain: "Drain", resume: "Resume", shutdown: "Shut down" };
 
 function WorkerRow({ worker, onError }: { worker: Worker; onError: (error: unknown) => void }) {
+  const kindTitle = useKindTitle();
   const client = useQueryClient();
   const [busy, setBusy] = useState(false);
   const job = worker.current_job as { id?: string; kind?: string; progress?: unknown } | null;
@@ -95,6 +96,7 @@ function WorkerRow({ worker, onError }: { worker: Worker; onError: (error: unkno
 }
 
 function QueueJobs({ queue, queues, onError }: { queue: string; queues: string[]; onError: (error: unknown) => void }) {
+  const kindTitle = useKindTitle();
   const client = useQueryClient();
   const jobs = useQueueJobs(queue, true);
   const act = async (jobId: string, change: QueueJobAction) => {
@@ -162,6 +164,7 @@ function QueueJobs({ queue, queues, onError }: { queue: string; queues: string[]
 }
 
 function Queues({ queues, onError }: { queues: Queue[]; onError: (error: unknown) => void }) {
+  const kindTitle = useKindTitle();
   const [open, setOpen] = useState<string | null>(null);
   const names = queues.map((q) => q.name);
   return (
@@ -230,13 +233,6 @@ export function WorkersPage() {
   if (!staff) return <EmptyState title="Only staff can see the workers." />;
   if (workers.isPending) return <Loading what="workers" />;
   if (workers.error) return <ErrorNotice error={workers.error} />;
-  if (workers.data === null) {
-    return (
-      <EmptyState title="This server does not report its workers yet.">
-        <p>The fleet API (GET /api/v1/workers/) is not installed.</p>
-      </EmptyState>
-    );
-  }
   return (
     <>
       <PageHeader

@@ -24,18 +24,29 @@ export function renderWithApp(ui: ReactElement, { path = "/", route = "/" } = {}
 
 export type Answer = { status?: number; body?: unknown };
 
+/** A request's body as the server would read it: JSON, or a multipart form's fields. */
+async function bodyOf(request: Request | null, init: RequestInit | undefined): Promise<unknown> {
+  if (request?.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+    return Object.fromEntries(await request.clone().formData());
+  }
+  const text = request ? await request.clone().text() : typeof init?.body === "string" ? init.body : "";
+  return text ? JSON.parse(text) : null;
+}
+
 /** A fetch that answers by method and path, recording what was sent (the server is not here). */
 export function stubFetch(answers: Record<string, Answer | ((init: RequestInit | undefined) => Answer)>) {
   const calls: { method: string; url: string; body: unknown; headers: Headers }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : null;
-    const url = new URL(request ? request.url : String(input), "http://localhost");
+    const url = new URL(
+      request ? request.url : input instanceof URL ? input.href : (input as string),
+      "http://localhost",
+    );
     const method = (request?.method ?? init?.method ?? "GET").toUpperCase();
-    const text = request ? await request.clone().text() : typeof init?.body === "string" ? init.body : "";
     calls.push({
       method,
       url: url.pathname + url.search,
-      body: text ? JSON.parse(text) : null,
+      body: await bodyOf(request, init),
       headers: new Headers(request?.headers ?? init?.headers),
     });
     const answer = answers[`${method} ${url.pathname}`];
