@@ -77,7 +77,8 @@ class DatasetListCreateApi(PaginatedList, APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
-        file = serializers.FileField(allow_empty_file=True)  # refused as dataset_empty
+        # its name becomes the dataset's name when none is given: the same length limit
+        file = serializers.FileField(allow_empty_file=True, max_length=200)  # empty: dataset_empty
         name = serializers.CharField(max_length=200, required=False)
         format = serializers.ChoiceField(choices=Dataset.Format.values, required=False)
         label_column = serializers.CharField(max_length=200, required=False)

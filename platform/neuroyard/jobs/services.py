@@ -115,6 +115,13 @@ def _check_inputs(kind: JobKind, inputs: Mapping[str, UploadedFile]) -> None:
             kind.validate_input(name, upload)
 
 
+def _content_type(upload: UploadedFile) -> str:
+    """The client's content type, unless it is longer than a real one (and the column)."""
+    given = upload.content_type or ""
+    limit = Artifact._meta.get_field("content_type").max_length or 100
+    return given if 0 < len(given) <= limit else "application/octet-stream"
+
+
 def _store_input(job: Job, name: str, upload: UploadedFile) -> Artifact:
     """Keep an input file with the job; the transaction removes the row if anything fails."""
     upload.seek(0)
@@ -126,7 +133,7 @@ def _store_input(job: Job, name: str, upload: UploadedFile) -> Artifact:
         name=name,
         size_bytes=size,
         sha256=sha256,
-        content_type=upload.content_type or "application/octet-stream",
+        content_type=_content_type(upload),
     )
     artifact.file.save(f"{job.id}/input-{name}", upload, save=False)
     try:

@@ -104,7 +104,8 @@ def _store(
         sha256=sha256,
         content_type="application/octet-stream",
     )
-    artifact.file.save(f"uploads/{sha256[:16]}-{filename}", File(file), save=False)
+    # the client's file name stays in `name`; the stored one has a bounded length
+    artifact.file.save(f"uploads/{sha256[:16]}.keras", File(file), save=False)
     stored = artifact.file.name
     try:
         artifact.save()
