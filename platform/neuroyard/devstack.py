@@ -2,15 +2,24 @@
 scheduler in one terminal; Ctrl-C stops everything it started.
 
 Run as ``python -m neuroyard.devstack`` after migrations (the Makefile does both).
+
+Ctrl-C is ours alone: the terminal sends SIGINT to its foreground process group, which would
+include `make` (it then reports the recipe as interrupted), so this process takes the terminal's
+foreground for itself while it runs. The processes get SIGTERM and time to stop on their own
+(a Celery worker's warm shutdown takes seconds) before anything is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import honcho.manager
 from honcho.manager import Manager
 
 from neuroyard.core.processes import (
@@ -21,6 +30,47 @@ from neuroyard.core.processes import (
     web_command,
 )
 from neuroyard.core.redis_server import start_redis
+
+# Seconds the processes have to stop after SIGTERM before honcho sends SIGKILL (its default, 5,
+# is shorter than a Celery worker's warm shutdown).
+STOP_GRACE_SECONDS = 30
+# What honcho's manager answers after a SIGINT or SIGTERM it handled: a stop that was asked for.
+_ASKED_TO_STOP = {130, 143}
+
+
+@contextlib.contextmanager
+def terminal_foreground() -> Iterator[None]:
+    """Make this process the terminal's foreground group (when there is a terminal), so Ctrl-C
+    reaches it and not the `make` that started it; give the terminal back afterwards."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR)
+    except OSError:  # no terminal: nothing to take
+        yield
+        return
+    previous = None
+    try:
+        previous = os.tcgetpgrp(fd)
+        os.setpgid(0, 0)
+        with _signal_ignored(signal.SIGTTOU):  # a background group may not set the foreground
+            os.tcsetpgrp(fd, os.getpgrp())
+    except OSError:
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with contextlib.suppress(OSError), _signal_ignored(signal.SIGTTOU):
+                os.tcsetpgrp(fd, previous)
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _signal_ignored(signum: int) -> Iterator[None]:
+    handler = signal.signal(signum, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signum, handler)
 
 
 def main() -> int:
@@ -47,13 +97,16 @@ def main() -> int:
     url = f"http://{host}:{port}/"
     print(f"\n  Neuroyard is starting at {url}  (API docs: {url}api/docs/, admin: {url}admin/)")
     print("  Log in as 'admin' with the password printed above. Ctrl-C stops everything.\n")
+    honcho.manager.KILL_WAIT = STOP_GRACE_SECONDS
     try:
-        manager.loop()
+        with terminal_foreground():
+            manager.loop()
     finally:
         if redis_process is not None:
             redis_process.terminate()
             redis_process.wait(timeout=10)
-    return int(manager.returncode or 0)
+    returncode = int(manager.returncode or 0)
+    return 0 if returncode in _ASKED_TO_STOP else returncode
 
 
 if __name__ == "__main__":

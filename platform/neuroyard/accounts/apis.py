@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neuroyard.accounts.tokens import token_issue
 from neuroyard.core.errors import DomainError
 
 
@@ -33,8 +34,8 @@ class TokenApi(APIView):
     authentication_classes: list[type] = []
 
     class Input(serializers.Serializer):
-        username = serializers.CharField()
-        password = serializers.CharField(style={"input_type": "password"})
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=1024, style={"input_type": "password"})
 
     class Output(serializers.Serializer):
         token = serializers.CharField()
@@ -42,8 +43,7 @@ class TokenApi(APIView):
     @extend_schema(request=Input, responses=Output)
     def post(self, request: Request) -> Response:
         user = _authenticated_user(request, self.Input(data=request.data))
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=user).key})
 
 
 class MeApi(APIView):
@@ -95,11 +95,14 @@ class LoginApi(APIView):
 
 
 class LogoutApi(APIView):
-    """Ends the session. Session users must send the CSRF token; logging out twice is fine."""
+    """Ends the session, or deletes the token the request came with. Session users must send
+    the CSRF token; logging out twice is fine."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
+        if isinstance(request.auth, Token):
+            request.auth.delete()
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

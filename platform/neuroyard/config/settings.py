@@ -6,6 +6,7 @@ Local defaults need nothing set: SQLite and media under ``var/``, a generated se
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,8 +32,11 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
+# Off unless asked for: a debug page shows settings and tracebacks to whoever reaches the server.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# Locally: the names of the address `make run` serves on (NEUROYARD_HOST), never any Host.
+_LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", os.environ.get("NEUROYARD_HOST", "127.0.0.1")]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=[] if PRODUCTION else sorted(set(_LOCAL_HOSTS)))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "neuroyard.accounts",
@@ -64,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last: turns a login refused for too many failures into 429 (neuroyard.accounts.lockout)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "neuroyard.config.urls"
@@ -143,10 +151,16 @@ if NEUROYARD_FRONTEND_DIST.is_dir():
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/"
 # Uploads above this size go to a temporary file while they stream, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 NEUROYARD_MAX_UPLOAD_BYTES = env_int("NEUROYARD_MAX_UPLOAD_BYTES", 2 * 1024**3)
 # The caps on uploaded archives (NEUROYARD_ARCHIVE_MAX_*) and NEUROYARD_MIN_SAMPLES_PER_CLASS are
 # read where they are enforced, in neuroyard_core (safety.archives, formats.options).
+# Bodies are refused by size before Django reads them (neuroyard.core.body_limits): uploads
+# up to NEUROYARD_MAX_UPLOAD_BYTES, predict up to NEUROYARD_PREDICT_MAX_BYTES, anything else up
+# to this; a request without a valid token or session may send at most the anonymous size.
+NEUROYARD_MAX_REQUEST_BYTES = env_int("NEUROYARD_MAX_REQUEST_BYTES", 2 * 1024**2)
+NEUROYARD_ANONYMOUS_MAX_BYTES = env_int("NEUROYARD_ANONYMOUS_MAX_BYTES", 64 * 1024)
+# JSON nested deeper than this is refused (400) before it reaches Python's recursive parser.
+NEUROYARD_JSON_MAX_DEPTH = env_int("NEUROYARD_JSON_MAX_DEPTH", 64)
 # A dataset still processing this long after its ingestion was sent is sent again.
 NEUROYARD_INGEST_RESEND_AFTER_SECONDS = env_int("NEUROYARD_INGEST_RESEND_AFTER_SECONDS", 900)
 # Workers keep their copies of inputs here, keyed by sha256.
@@ -162,6 +176,8 @@ NEUROYARD_PREDICT_TIMEOUT_MS = env_int("NEUROYARD_PREDICT_TIMEOUT_MS", 10_000)
 NEUROYARD_PREDICT_KEEP_SECONDS = env_int("NEUROYARD_PREDICT_KEEP_SECONDS", 3600)
 NEUROYARD_PREDICT_MAX_INPUTS = env_int("NEUROYARD_PREDICT_MAX_INPUTS", 64)
 NEUROYARD_PREDICT_MAX_BYTES = env_int("NEUROYARD_PREDICT_MAX_BYTES", 16 * 1024**2)
+# Django's own cap on a non-file body; the per-path limits above are the ones that bite.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(NEUROYARD_PREDICT_MAX_BYTES, NEUROYARD_MAX_REQUEST_BYTES)
 # The inference worker keeps loaded models up to this size (least recently used go first);
 # NEUROYARD_INFERENCE_THREADS (neuroyard.core.processes) is how many requests it holds at once.
 NEUROYARD_INFERENCE_CACHE_MB = env_int("NEUROYARD_INFERENCE_CACHE_MB", 1024)
@@ -176,20 +192,45 @@ NEUROYARD_MODEL_CHECK_RESEND_AFTER_SECONDS = env_int(
 
 # --- auth and API ---------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins are counted per username and address (django-axes, in the database, so every
+# web process sees them); past the limit that pair is refused (429) until the cool-off ends.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEUROYARD_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("NEUROYARD_LOGIN_COOLOFF_SECONDS", 900))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "neuroyard.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins need no row each
+AXES_VERBOSE = False
+# API tokens expire this long after they are issued (and go on logout and password change).
+NEUROYARD_TOKEN_TTL_SECONDS = env_int("NEUROYARD_TOKEN_TTL_SECONDS", 7 * 24 * 3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "neuroyard.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "neuroyard.core.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "neuroyard.core.schema.NeuroyardAutoSchema",
     "EXCEPTION_HANDLER": "neuroyard.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "neuroyard.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # `?format=` names a model's download format (keras, savedmodel, tflite), not a renderer.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -209,6 +250,23 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "neuroyard.jobs.models.Job.Status",
         "DatasetStatusEnum": "neuroyard.datasets.models.Dataset.Status",
     },
+}
+
+# The web UI, the admin and the API docs load scripts only from this server (Vite's build has no
+# inline script; the docs page is the split Swagger view). Inline styles stay: React sets widths.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # --- Celery and Redis -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from neuroyard.accounts.apis import CsrfApi, LoginApi, LogoutApi, MeApi, TokenApi
 from neuroyard.core.health import healthz
@@ -24,10 +24,15 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     path("metrics", metrics, name="metrics"),
     path("healthz", healthz, name="healthz"),
     # Keep last: every other path is a route of the web UI.
     re_path(r"^(?!api/|admin/|static/|media/).*$", spa_index, name="spa"),
 ]
+
+handler400 = "neuroyard.core.error_pages.bad_request"
+handler403 = "neuroyard.core.error_pages.permission_denied"
+handler404 = "neuroyard.core.error_pages.page_not_found"
+handler500 = "neuroyard.core.error_pages.server_error"

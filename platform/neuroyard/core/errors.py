@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -59,6 +60,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(_body(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, Http404):
         return Response(_body("not_found", "Not found."), status=404)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_body("too_large", f"The request body is too large: {exc}"), status=413)
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, a bad multipart body
+        return Response(_body("malformed_request", f"The request was refused: {exc}"), status=400)
     if isinstance(exc, DjangoPermissionDenied):
         exc = drf.PermissionDenied()
     if isinstance(exc, drf.ValidationError):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rest_framework import serializers
+
+from neuroyard.core.parsers import json_loads_limited
 
 
 class JsonOrStringField(serializers.JSONField):
@@ -17,10 +18,16 @@ class JsonOrStringField(serializers.JSONField):
         self.invalid_message = invalid_message
 
     def to_internal_value(self, data: Any) -> Any:
-        value = super().to_internal_value(data)
-        if not isinstance(value, str):
-            return value
+        if not isinstance(data, str):
+            return super().to_internal_value(data)
+        # decoded here, not by JSONField, so that deep nesting is a 400 (neuroyard.core.parsers)
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            value = json_loads_limited(data, strict=False)
+        except ValueError:
             raise serializers.ValidationError(self.invalid_message) from None
+        if isinstance(value, str):  # a form field holding a JSON string that holds the value
+            try:
+                return json_loads_limited(value, strict=False)
+            except ValueError:
+                raise serializers.ValidationError(self.invalid_message) from None
+        return value

@@ -135,7 +135,7 @@ class DatasetListCreateApi(PaginatedList, APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class Input(DatasetOptionsInput):
-        file = serializers.FileField(allow_empty_file=True)  # refused as dataset_empty
+        file = serializers.FileField(allow_empty_file=True, max_length=200)  # empty: dataset_empty
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: uploads go to disk, hashed and size-capped.

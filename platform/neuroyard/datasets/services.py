@@ -84,7 +84,9 @@ def dataset_create(
         sha256=upload.sha256,
         size_bytes=upload.size,
     )
-    suffix = Path(upload.name or "").suffix.lower() or f".{fmt}"
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in FORMATS:  # a declared format: the client's suffix may be anything
+        suffix = f".{fmt}"
     dataset.source.save(f"{dataset.id}{suffix}", upload, save=False)
     try:
         with transaction.atomic():

@@ -2,15 +2,16 @@
 
 from django.http import FileResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
+from neuroyard.core.parsers import DepthLimitedJSONParser
 from neuroyard.datasets.selectors import dataset_get
 from neuroyard.jobs.lifecycle import INFRASTRUCTURE_ERRORS
 from neuroyard.jobs.models import Artifact, EpochMetric, Job
@@ -106,7 +107,7 @@ class JobKindListApi(APIView):
 
 
 class JobListCreateApi(PaginatedList, APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
         kind = serializers.CharField(max_length=64, help_text="A name from GET /api/v1/job-kinds/.")
@@ -117,19 +118,15 @@ class JobListCreateApi(PaginatedList, APIView):
             required=False, default=dict, invalid_message="must be a JSON object"
         )
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", enum=Job.Status.values),
-            OpenApiParameter("kind", description="A name from GET /api/v1/job-kinds/."),
-        ],
-        responses=JobOutput(many=True),
-    )
+    class Filters(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Job.Status.values, required=False)
+        kind = serializers.ChoiceField(choices=list(job_kinds()), required=False)
+
+    @extend_schema(parameters=[Filters], responses=JobOutput(many=True))
     def get(self, request: Request) -> Response:
-        jobs = job_list(
-            user=request.user,
-            status=request.query_params.get("status"),
-            kind=request.query_params.get("kind"),
-        )
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        jobs = job_list(user=request.user, **filters.validated_data)
         return paginated(request, self, jobs, JobOutput)
 
     @extend_schema(request=Input, responses={202: JobOutput})
@@ -178,16 +175,19 @@ class EpochMetricOutput(serializers.ModelSerializer):
 
 
 class JobMetricsApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("after", int, description="Only epochs after this one.")],
-        responses=EpochMetricOutput(many=True),
-    )
+    class Filters(serializers.Serializer):
+        after = serializers.IntegerField(
+            min_value=0, required=False, help_text="Only epochs after this one."
+        )
+
+    @extend_schema(parameters=[Filters], responses=EpochMetricOutput(many=True))
     def get(self, request: Request, job_id: str) -> Response:
         job = job_get(user=request.user, job_id=job_id)
         epochs = job.epochs.all()
-        after = request.query_params.get("after")
-        if after is not None and after.isdigit():
-            epochs = epochs.filter(epoch__gt=int(after))
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if "after" in filters.validated_data:
+            epochs = epochs.filter(epoch__gt=filters.validated_data["after"])
         return Response(EpochMetricOutput(epochs, many=True).data)
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from rest_framework.authtoken.models import Token
 
+from neuroyard.accounts.tokens import token_user
 from neuroyard.core.errors import NotFound
 from neuroyard.jobs.events import Subscription
 from neuroyard.jobs.models import EpochMetric, Job
@@ -29,8 +29,7 @@ def sse(event: str, data: dict[str, Any]) -> str:
 async def _user(request: HttpRequest) -> Any:
     header = request.headers.get("Authorization", "")
     if header.startswith("Token "):
-        token = await Token.objects.select_related("user").filter(key=header[6:].strip()).afirst()
-        return token.user if token and token.user.is_active else None
+        return await sync_to_async(token_user)(header[6:].strip())
     user = await request.auser()
     return user if user.is_authenticated else None
 

@@ -2,7 +2,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from neuroyard.core.errors import DomainError
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
+from neuroyard.core.parsers import DepthLimitedJSONParser
 from neuroyard.jobs.apis import artifact_response
 from neuroyard.registry.exports import (
     model_export_failed,
@@ -56,12 +57,13 @@ class TrainedModelOutput(serializers.ModelSerializer):
 
 
 class TrainedModelListApi(PaginatedList, APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, DepthLimitedJSONParser]
 
     class UploadInput(serializers.Serializer):
         file = serializers.FileField(
+            max_length=200,
             help_text="A model saved with model.save('model.keras'). Nothing else: no .h5, no "
-            "SavedModel, no URL or server path."
+            "SavedModel, no URL or server path.",
         )
         name = serializers.CharField(max_length=200, required=False, default="")
         task = serializers.ChoiceField(

@@ -21,13 +21,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neuroyard.core.errors import DomainError, NotFound
 from neuroyard.core.fields import JsonOrStringField
+from neuroyard.core.parsers import DepthLimitedJSONParser
 from neuroyard.registry.inference import (
     Pending,
     PredictionListener,
@@ -112,7 +113,7 @@ def _pending(model_id: str, request_id: str, message: str) -> dict[str, Any]:
 
 
 class PredictApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
         inputs = JsonOrStringField(

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from typing import IO, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
 from neuroyard_core.errors import CodedError, Conflict
 from neuroyard_core.jobs.facts import DatasetFacts, JobRequest
@@ -33,25 +41,27 @@ class DeepDreamParams(BaseModel):
         description="Layers whose activations the dream amplifies. Default: mixed3 and mixed5 "
         "of InceptionV3, or the last two convolution layers of the job's model.",
     )
-    layer_weights: list[Annotated[float, Field(ge=-100, le=100)]] | None = Field(
+    layer_weights: list[Annotated[StrictFloat, Field(ge=-100, le=100)]] | None = Field(
         None, description="One weight per layer (default 1 each); negative ones suppress."
     )
-    octaves: int = Field(5, ge=1, le=8, description="Scales octave_scale**k, k centred on 0.")
-    octave_scale: float = Field(1.3, ge=1.0, le=2.0)
-    steps_per_octave: int = Field(100, ge=1, le=1000)
-    step_size: float = Field(0.01, gt=0.0, le=1.0, description="On pixels scaled to [-1, 1].")
-    tile_size: int = Field(
+    octaves: StrictInt = Field(5, ge=1, le=8, description="Scales octave_scale**k, k centred on 0.")
+    octave_scale: StrictFloat = Field(1.3, ge=1.0, le=2.0)
+    steps_per_octave: StrictInt = Field(100, ge=1, le=1000)
+    step_size: StrictFloat = Field(0.01, gt=0.0, le=1.0, description="On pixels scaled to [-1, 1].")
+    tile_size: StrictInt = Field(
         512, ge=160, le=2048, description="Largest tile the gradient is computed on at once."
     )
-    working_size: int = Field(
+    working_size: StrictInt = Field(
         512,
         ge=32,
         le=4096,
         description="Longest side the dream runs at; the output has the input's size.",
     )
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seeds the random roll of the tiles.")
-    mixed_precision: bool = Field(False, description=_MIXED_PRECISION)
-    xla: bool = Field(False, description=_XLA)
+    seed: StrictInt = Field(
+        0, ge=0, le=2**31 - 1, description="Seeds the random roll of the tiles."
+    )
+    mixed_precision: StrictBool = Field(False, description=_MIXED_PRECISION)
+    xla: StrictBool = Field(False, description=_XLA)
 
     @model_validator(mode="after")
     def _one_weight_per_layer(self) -> DeepDreamParams:
@@ -73,37 +83,39 @@ class StyleTransferParams(BaseModel):
         description="Default: block1_conv1 ... block5_conv1 of VGG19, or up to five of the "
         "model's convolution layers.",
     )
-    content_weight: float | None = Field(
+    content_weight: StrictFloat | None = Field(
         None, gt=0.0, le=1e15, description="Default 1e4 (VGG19), scaled for a model's [0, 1] input."
     )
-    style_weight: float | None = Field(
+    style_weight: StrictFloat | None = Field(
         None, gt=0.0, le=1e15, description="Default 1e-2 (VGG19), scaled likewise."
     )
-    total_variation_weight: float = Field(30.0, ge=0.0, le=1e15)
-    learning_rate: float = Field(0.02, gt=0.0, le=10.0, description="Adam's, on pixels in [0, 1].")
-    steps: int = Field(1000, ge=1, le=20_000)
-    output_size: int = Field(512, ge=16, le=2048, description="Longest side of the output.")
-    frame_every: int = Field(
+    total_variation_weight: StrictFloat = Field(30.0, ge=0.0, le=1e15)
+    learning_rate: StrictFloat = Field(
+        0.02, gt=0.0, le=10.0, description="Adam's, on pixels in [0, 1]."
+    )
+    steps: StrictInt = Field(1000, ge=1, le=20_000)
+    output_size: StrictInt = Field(512, ge=16, le=2048, description="Longest side of the output.")
+    frame_every: StrictInt = Field(
         100, ge=0, le=20_000, description="Keep an intermediate image every this many steps."
     )
-    mixed_precision: bool = Field(False, description=_MIXED_PRECISION)
-    xla: bool = Field(False, description=_XLA)
+    mixed_precision: StrictBool = Field(False, description=_MIXED_PRECISION)
+    xla: StrictBool = Field(False, description=_XLA)
 
 
 class AdversarialParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    epsilons: list[Annotated[float, Field(gt=0.0, le=1.0)]] = Field(
+    epsilons: list[Annotated[StrictFloat, Field(gt=0.0, le=1.0)]] = Field(
         [0.01, 0.1, 0.15],
         min_length=1,
         max_length=10,
         description="Perturbation sizes, on inputs scaled to [0, 1].",
     )
-    sample_index: int | None = Field(
+    sample_index: StrictInt | None = Field(
         None, ge=0, description="Attack this sample of the job's dataset instead of an image."
     )
     split: Literal["test", "train"] = Field("test", description="Where sample_index points.")
-    label: int | None = Field(
+    label: StrictInt | None = Field(
         None,
         ge=0,
         description="The true class. Default: the sample's label, or the model's prediction.",
@@ -113,21 +125,21 @@ class AdversarialParams(BaseModel):
 class VisualizeParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kernels: bool = Field(True, description="Draw the first convolution layer's kernels.")
+    kernels: StrictBool = Field(True, description="Draw the first convolution layer's kernels.")
     activation_layers: Layers | None = Field(
         None,
         description="Layers whose feature maps are drawn for the uploaded image (default: every "
         "convolution layer).",
     )
-    features: bool = Field(True, description="Draw the input each filter responds to most.")
+    features: StrictBool = Field(True, description="Draw the input each filter responds to most.")
     feature_layer: LayerName | None = Field(None, description="Default: the last convolution.")
-    filters: list[Annotated[int, Field(ge=0)]] | None = Field(
+    filters: list[Annotated[StrictInt, Field(ge=0)]] | None = Field(
         None, min_length=1, max_length=256, description="Default: the first max_filters."
     )
-    max_filters: int = Field(16, ge=1, le=256)
-    feature_steps: int = Field(30, ge=1, le=1000)
-    feature_learning_rate: float = Field(10.0, gt=0.0, le=1000.0)
-    feature_size: int = Field(128, ge=16, le=512)
+    max_filters: StrictInt = Field(16, ge=1, le=256)
+    feature_steps: StrictInt = Field(30, ge=1, le=1000)
+    feature_learning_rate: StrictFloat = Field(10.0, gt=0.0, le=1000.0)
+    feature_size: StrictInt = Field(128, ge=16, le=512)
 
 
 IMAGE_INPUT = "image"

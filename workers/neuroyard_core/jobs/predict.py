@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from neuroyard_core.errors import CodedError, Conflict
 from neuroyard_core.formats import structure
@@ -25,8 +25,8 @@ NPZ, CSV, TEXT_CSV, IMAGE_FOLDER = "npz", "csv", "text_csv", "image_folder"  # D
 class PredictParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    top_k: int = Field(5, ge=1, le=100, description="Likeliest classes listed per sample.")
-    batch_size: int = Field(256, ge=1, le=65_536, description="Samples per forward pass.")
+    top_k: StrictInt = Field(5, ge=1, le=100, description="Likeliest classes listed per sample.")
+    batch_size: StrictInt = Field(256, ge=1, le=65_536, description="Samples per forward pass.")
     split: Literal["auto", "test", "validation", "train", "all"] = Field(
         "auto",
         description="Which samples of the job's dataset: auto = its test split if it has one, "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 from neuroyard_core.errors import CodedError
 from neuroyard_core.jobs.checks import check_monitors, check_validation_split, spec_check_dataset
@@ -27,18 +27,20 @@ class TrainParams(TransferParams):
 
     model_config = ConfigDict(extra="forbid")
 
-    epochs: int = Field(10, ge=1, le=100_000, description="Passes over the training data.")
-    batch_size: int = Field(32, ge=1, le=65_536)
-    validation_split: float = Field(
+    epochs: StrictInt = Field(10, ge=1, le=100_000, description="Passes over the training data.")
+    batch_size: StrictInt = Field(32, ge=1, le=65_536)
+    validation_split: StrictFloat = Field(
         0.0, ge=0.0, lt=1.0, description="Fraction of the training data held out for validation."
     )
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same data: same model.")
-    time_limit: int | None = Field(
+    seed: StrictInt = Field(0, ge=0, le=2**31 - 1, description="Same seed, same data: same model.")
+    time_limit: StrictInt | None = Field(
         None, ge=1, le=30 * 24 * 3600, description="Stop the job after this many seconds."
     )
-    mixed_precision: bool = Field(False, description="float16 compute on GPUs (ignored on CPU).")
-    xla: bool = Field(False, description="Compile the training step with XLA.")
-    distribute: bool = Field(
+    mixed_precision: StrictBool = Field(
+        False, description="float16 compute on GPUs (ignored on CPU)."
+    )
+    xla: StrictBool = Field(False, description="Compile the training step with XLA.")
+    distribute: StrictBool = Field(
         False, description="Train across every GPU of the worker (MirroredStrategy)."
     )
 

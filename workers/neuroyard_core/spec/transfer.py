@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, model_validator
 
 BackboneName = Literal["vgg19", "inception_v3", "mobilenet_v2", "resnet50"]
 # Keras layer names, as uploaded models may spell them.
@@ -43,7 +43,7 @@ class TransferParams(BaseModel):
         description="With a model: replace its last layer (and what follows it) by a new head "
         "sized to the dataset, or keep it and fine-tune the whole network.",
     )
-    trainable_layers: int | None = Field(
+    trainable_layers: StrictInt | None = Field(
         None,
         ge=0,
         le=10_000,
@@ -53,10 +53,10 @@ class TransferParams(BaseModel):
     freeze_until: KerasLayerName | None = Field(
         None, description="Freeze the model or backbone up to and including this layer."
     )
-    head_dropout: float = Field(
+    head_dropout: StrictFloat = Field(
         0.0, ge=0.0, lt=1.0, description="Dropout before the new head's output layer."
     )
-    learning_rate: float | None = Field(
+    learning_rate: StrictFloat | None = Field(
         None,
         gt=0.0,
         le=10.0,

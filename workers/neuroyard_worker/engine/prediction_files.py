@@ -46,6 +46,24 @@ class NpzColumns:
         return path
 
 
+# OWASP's CSV injection rule: a cell a spreadsheet would run as a formula gets a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """Text that starts like a formula (a class name from the dataset) is quoted; numbers,
+    including negative ones written as text, are left as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if value[0] in "+-" and value == value.strip():
+        try:
+            float(value)
+            return value
+        except ValueError:
+            pass
+    return "'" + value
+
+
 class CsvRows:
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
@@ -54,7 +72,7 @@ class CsvRows:
         self._writer.writerow(header)
 
     def write(self, rows: list[list[Any]]) -> None:
-        self._writer.writerows(rows)
+        self._writer.writerows([csv_cell(cell) for cell in row] for row in rows)
 
     def close(self) -> Path:
         self._handle.close()
