@@ -413,7 +413,7 @@ subprocess.Popen = NoChild
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 user = get_user_model().objects.create_user(username="ada", password="lovelace-1815")
-api = APIClient()
+api = APIClient(HTTP_HOST="localhost")
 api.force_authenticate(user)
 with open(sys.argv[1], "rb") as file:
     response = api.post("/api/v1/models/", {"file": file}, format="multipart")
