@@ -98,8 +98,9 @@ def test_an_unknown_layer_type_lists_the_allowed_types() -> None:
             loc="layers[1]",
             message="layers[1]: unknown layer type 'Dense3'; allowed: Activation, Add, Average, "
             "AveragePooling1D, AveragePooling2D, BatchNormalization, Bidirectional, Concatenate, "
-            "Conv1D, Conv2D, Conv2DTranspose, Dense, Dropout, Embedding, Flatten, GlobalAveragePooling1D, "
-            "GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GRU, Input, "
+            "Conv1D, Conv2D, Conv2DTranspose, Dense, Dropout, Embedding, Flatten, "
+            "GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, "
+            "GlobalMaxPooling2D, GRU, Input, "
             "LayerNormalization, LSTM, Maximum, MaxPooling1D, MaxPooling2D, Minimum, Multiply, "
             "RandomFlip, RandomRotation, RandomZoom, Rescaling, Reshape, SimpleRNN, Subtract, "
             "TextVectorization",

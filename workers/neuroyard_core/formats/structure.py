@@ -11,7 +11,7 @@ import csv
 import io
 import random
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -61,7 +61,7 @@ class NpzLayout:
     """The arrays of an NPZ by split: {"train": (x, y), "test": (x_test, y_test), ...}; every
     y None when the file has no labels (inputs to predict)."""
 
-    splits: dict[str, tuple[ArrayHeader, ArrayHeader | None]]
+    splits: Mapping[str, tuple[ArrayHeader, ArrayHeader | None]]
     class_names: ArrayHeader | None = None
 
     @property

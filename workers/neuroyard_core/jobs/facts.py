@@ -23,7 +23,7 @@ class ModelFacts(Protocol):
     """What the checks read of a trained or uploaded model (the web's TrainedModel row)."""
 
     task: str
-    input_shape: list[int | None] | None
+    input_shape: list[int] | None
     output_shape: list[int | None] | None
     layers: list[dict[str, Any]]
     class_names: list[str]
