@@ -63,7 +63,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Ends the session. Session users must send the CSRF token; logging out twice is fine. */
+        /**
+         * @description Ends the session, or deletes the token the request came with. Session users must send
+         *     the CSRF token; logging out twice is fine.
+         */
         post: operations["v1_auth_logout_create"];
         delete?: never;
         options?: never;
@@ -130,6 +133,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/uploads/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Starts a resumable upload (tus creation): `Upload-Length` and `Upload-Metadata` with
+         *     `filename` and, optionally, the dataset's name and options as in `POST /datasets/`.
+         */
+        post: operations["v1_datasets_uploads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/uploads/{upload_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description One resumable upload: HEAD says how far it is, PATCH sends the next bytes (the last one
+         *     makes the dataset: `Neuroyard-Dataset` names it), DELETE abandons it.
+         */
+        delete: operations["v1_datasets_uploads_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description One resumable upload: HEAD says how far it is, PATCH sends the next bytes (the last one
+         *     makes the dataset: `Neuroyard-Dataset` names it), DELETE abandons it.
+         */
+        patch: operations["v1_datasets_uploads_partial_update"];
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}/": {
         parameters: {
             query?: never;
@@ -176,50 +223,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/datasets/uploads/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * @description Starts a resumable upload (tus creation): `Upload-Length` and `Upload-Metadata` with
-         *     `filename` and, optionally, the dataset's name and options as in `POST /datasets/`.
-         */
-        post: operations["v1_datasets_uploads_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/datasets/uploads/{upload_id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * @description One resumable upload: HEAD says how far it is, PATCH sends the next bytes (the last one
-         *     makes the dataset: `Neuroyard-Dataset` names it), DELETE abandons it.
-         */
-        delete: operations["v1_datasets_uploads_destroy"];
-        options?: never;
-        head?: never;
-        /**
-         * @description One resumable upload: HEAD says how far it is, PATCH sends the next bytes (the last one
-         *     makes the dataset: `Neuroyard-Dataset` names it), DELETE abandons it.
-         */
-        patch: operations["v1_datasets_uploads_partial_update"];
         trace?: never;
     };
     "/api/v1/job-kinds/": {
@@ -320,7 +323,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Server-sent events: a `snapshot`, then each `epoch`, `step` and `status` as it happens (jobs/streams.py). */
+        /** @description Server-sent events: a `snapshot` (the job and its recorded epochs), then each `epoch`, `step` and `status` as it happens, and a comment line every 15 s to keep the connection open. Browsers send the session cookie; scripts `Authorization: Token ...`. */
         get: operations["v1_jobs_events_retrieve"];
         put?: never;
         post?: never;
@@ -566,22 +569,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/specs/{spec_id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["v1_specs_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/specs/validate/": {
         parameters: {
             query?: never;
@@ -592,6 +579,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["v1_specs_validate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/specs/{spec_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_specs_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1433,6 +1436,75 @@ export interface operations {
             };
         };
     };
+    v1_datasets_uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_datasets_uploads_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_datasets_uploads_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/offset+octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not at Upload-Offset. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     v1_datasets_retrieve: {
         parameters: {
             query?: never;
@@ -1516,75 +1588,6 @@ export interface operations {
             };
         };
     };
-    v1_datasets_uploads_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    v1_datasets_uploads_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                upload_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    v1_datasets_uploads_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                upload_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/offset+octet-stream": string;
-            };
-        };
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not at Upload-Offset. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     v1_job_kinds_list: {
         parameters: {
             query?: never;
@@ -1613,7 +1616,14 @@ export interface operations {
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
-                status?: "cancelled" | "failed" | "queued" | "running" | "succeeded";
+                /**
+                 * @description * `queued` - queued
+                 *     * `running` - running
+                 *     * `succeeded` - succeeded
+                 *     * `failed` - failed
+                 *     * `cancelled` - cancelled
+                 */
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             };
             header?: never;
             path?: never;
@@ -1738,6 +1748,20 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2136,27 +2160,6 @@ export interface operations {
             };
         };
     };
-    v1_specs_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                spec_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SpecOutput"];
-                };
-            };
-        };
-    };
     v1_specs_validate_create: {
         parameters: {
             query?: never;
@@ -2178,6 +2181,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SummaryOutput"];
+                };
+            };
+        };
+    };
+    v1_specs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spec_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecOutput"];
                 };
             };
         };

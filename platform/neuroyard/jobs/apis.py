@@ -120,7 +120,14 @@ class JobListCreateApi(PaginatedList, APIView):
 
     class Filters(serializers.Serializer):
         status = serializers.ChoiceField(choices=Job.Status.values, required=False)
-        kind = serializers.ChoiceField(choices=list(job_kinds()), required=False)
+        kind = serializers.CharField(
+            max_length=64, required=False, help_text="A name from GET /api/v1/job-kinds/."
+        )
+
+        def validate_kind(self, kind: str) -> str:
+            if kind not in job_kinds():
+                raise serializers.ValidationError(f"there is no job kind '{kind}'.")
+            return kind
 
     @extend_schema(parameters=[Filters], responses=JobOutput(many=True))
     def get(self, request: Request) -> Response:

@@ -14,12 +14,12 @@ from neuroyard_core.spec import parse_spec, summarize
 from neuroyard_worker.engine.data import (
     ArraySplits,
     load_arrays,
-    open_training_data,
     read_sample,
     split_samples,
 )
 from neuroyard_worker.engine.data_fit import check_arrays_fit
 from neuroyard_worker.engine.errors import EngineError
+from neuroyard_worker.engine.training_data import open_training_data
 from tests.worker.example_specs import ADDER, DIGITS_MLP, PERCEPTRON, SMALL_CONVNET
 
 

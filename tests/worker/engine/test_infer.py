@@ -308,7 +308,7 @@ def test_training_data_still_needs_labels_and_enough_of_each_class(tmp_path: Pat
 
 
 def test_a_model_is_never_trained_on_samples_without_labels(tmp_path: Path) -> None:
-    from neuroyard_worker.engine.data import open_training_data
+    from neuroyard_worker.engine.training_data import open_training_data
 
     np.savez(tmp_path / "new.npz", x=np.ones((4, 3), np.float32))
     converted = convert(tmp_path / "new.npz", tmp_path / "new", format="npz", options=PREDICT)

@@ -167,25 +167,6 @@ class InMemoryData:
         return {"x": self.splits.x_test, "y": self.splits.y_test, "batch_size": batch_size}
 
 
-def open_training_data(path: Path, *, memory_budget: int | None = None) -> TrainingData:
-    """`path`: a dataset folder (or its manifest.json), or an NPZ file."""
-    folder = path.parent if path.name == MANIFEST_NAME else path
-    if not folder.is_dir():
-        return InMemoryData(load_arrays(path))
-    try:
-        manifest = read_manifest(folder)
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        raise EngineError("data_invalid", f"cannot read the dataset's manifest: {error}") from error
-    if not manifest.labelled:
-        raise EngineError("data_invalid", "the data has no labels to train on")
-    budget = in_memory_budget() if memory_budget is None else memory_budget
-    if _in_memory_bytes(manifest) <= budget:
-        return InMemoryData(_load_shards(folder, manifest))
-    from neuroyard_worker.engine.data_stream import StreamedData  # TensorFlow loads only here
-
-    return StreamedData(folder, manifest)
-
-
 def in_memory_budget() -> int:
     """How much data may be loaded whole: a share of the memory this process may still
     grow by (its RLIMIT_DATA and the machine's available memory), at most 1 GiB."""
@@ -219,7 +200,7 @@ def x_dtype(manifest: Manifest) -> np.dtype:
     return np.dtype(np.float32 if "scale" in manifest.preprocessing else manifest.x_dtype)
 
 
-def _in_memory_bytes(manifest: Manifest) -> int:
+def in_memory_bytes(manifest: Manifest) -> int:
     sample = math.prod(manifest.sample_shape) * x_dtype(manifest).itemsize
     return sum(split.samples for split in manifest.splits.values()) * sample
 
@@ -263,7 +244,7 @@ def _load_split(folder: Path, manifest: Manifest, split: str) -> tuple[np.ndarra
     return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
 
 
-def _load_shards(folder: Path, manifest: Manifest) -> ArraySplits:
+def load_shards(folder: Path, manifest: Manifest) -> ArraySplits:
     x, y = _load_split(folder, manifest, "train")
     x_val = y_val = x_test = y_test = None
     if manifest.split("validation") is not None:

@@ -20,7 +20,7 @@ from neuroyard_core.spec import SpecError
 from neuroyard_core.spec.gan import GanNetworks, gan_networks
 from neuroyard_worker.engine.build import build_model
 from neuroyard_worker.engine.checkpoint import save_atomically, variables_load, variables_save
-from neuroyard_worker.engine.data import InMemoryData, open_training_data
+from neuroyard_worker.engine.data import InMemoryData
 from neuroyard_worker.engine.describe import describe_model
 from neuroyard_worker.engine.devices import configure_devices
 from neuroyard_worker.engine.errors import EngineError
@@ -32,6 +32,7 @@ from neuroyard_worker.engine.fit_callbacks import (
 )
 from neuroyard_worker.engine.gan_model import Gan
 from neuroyard_worker.engine.gan_pictures import animate, grid_file, sample_grid, write_grid
+from neuroyard_worker.engine.training_data import open_training_data
 
 GIF_NAME = "samples.gif"
 STRIP_NAME = "interpolation.png"

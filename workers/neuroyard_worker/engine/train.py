@@ -23,7 +23,7 @@ from neuroyard_core.jobs.checks import check_monitors, check_validation_split
 from neuroyard_core.spec import NetworkSpec, SpecError, SpecSummary, parse_spec, summarize
 from neuroyard_worker.engine.build import build_model, keras_callbacks
 from neuroyard_worker.engine.checkpoint import checkpoint_load, checkpoint_save, save_atomically
-from neuroyard_worker.engine.data import TrainingData, open_training_data
+from neuroyard_worker.engine.data import TrainingData
 from neuroyard_worker.engine.data_fit import check_io_fit, check_shapes_fit
 from neuroyard_worker.engine.describe import describe_model
 from neuroyard_worker.engine.devices import configure_devices, distribution_scope
@@ -34,6 +34,7 @@ from neuroyard_worker.engine.fit_callbacks import (
     StopOnNonFinite,
     StopWhenRequested,
 )
+from neuroyard_worker.engine.training_data import open_training_data
 from neuroyard_worker.engine.transfer import (
     TransferBuilder,
     TransferRequest,
