@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from neuroyard.config.env import env_bool, env_int, env_list
+from neuroyard_core.machine import default_job_memory_limit_mb
 
 REPO_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("NEUROYARD_VAR_DIR", REPO_DIR / "var")).resolve()
@@ -318,8 +319,12 @@ NEUROYARD_WORKER_OFFLINE_AFTER_SECONDS = env_int(
 )
 # Touched by every worker heartbeat when set: container liveness probes check its age.
 NEUROYARD_WORKER_HEALTH_FILE = os.environ.get("NEUROYARD_WORKER_HEALTH_FILE", "")
-# Heap a job's process may grow by, in MB (0: no limit). Past it the job fails as out_of_memory.
-NEUROYARD_JOB_MEMORY_LIMIT_MB = env_int("NEUROYARD_JOB_MEMORY_LIMIT_MB", 0)
+# Heap a job's process may grow by, in MB (0: no limit); by default a share of the machine's
+# memory (neuroyard_core.machine). Past it the job fails as out_of_memory and the worker lives.
+# Jobs whose estimate exceeds what the largest worker has are refused at submission.
+NEUROYARD_JOB_MEMORY_LIMIT_MB = env_int(
+    "NEUROYARD_JOB_MEMORY_LIMIT_MB", default_job_memory_limit_mb()
+)
 # A queued job with no broker message this long after it was sent is sent again.
 NEUROYARD_LOST_MESSAGE_AFTER_SECONDS = env_int("NEUROYARD_LOST_MESSAGE_AFTER_SECONDS", 60)
 
