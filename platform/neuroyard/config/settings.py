@@ -177,6 +177,9 @@ NEUROYARD_PREDICT_TIMEOUT_MS = env_int("NEUROYARD_PREDICT_TIMEOUT_MS", 10_000)
 NEUROYARD_PREDICT_KEEP_SECONDS = env_int("NEUROYARD_PREDICT_KEEP_SECONDS", 3600)
 NEUROYARD_PREDICT_MAX_INPUTS = env_int("NEUROYARD_PREDICT_MAX_INPUTS", 64)
 NEUROYARD_PREDICT_MAX_BYTES = env_int("NEUROYARD_PREDICT_MAX_BYTES", 16 * 1024**2)
+# Pixels of all the images of one request, as their headers declare them, checked before any is
+# decoded (a small PNG can declare a huge picture): about 1 s of decoding.
+NEUROYARD_PREDICT_MAX_PIXELS = env_int("NEUROYARD_PREDICT_MAX_PIXELS", 50_000_000)
 # Django's own cap on a non-file body; the per-path limits above are the ones that bite.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(NEUROYARD_PREDICT_MAX_BYTES, NEUROYARD_MAX_REQUEST_BYTES)
 # The inference worker keeps loaded models up to this size (least recently used go first);
