@@ -404,3 +404,39 @@ def test_many_decompression_heavy_pngs_to_predict_are_refused_before_any_is_deco
 
     body = assert_api_error(response, 413, "pixel_budget_exceeded")
     assert body["details"]["limit_pixels"] == 50_000_000
+
+
+# --- names shown to people -------------------------------------------------------------------
+
+SPOOFED = "invoice\u202egnp.exe"  # shows as "invoiceexe.png" where the override is honoured
+
+
+@pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                     "\u2067", "\u2068", "\u2069"])  # fmt: skip
+def test_bidirectional_controls_are_removed_from_spec_names(api, control: str) -> None:  # noqa: ANN001
+    response = api.post(
+        "/api/v1/specs/", {"name": f"a{control}b", "spec": mlp_spec()}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "ab"
+
+
+def test_bidirectional_controls_are_removed_from_dataset_names_given_or_from_the_file(
+    api,  # noqa: ANN001
+) -> None:
+    named = api.post(
+        "/api/v1/datasets/", {"file": text_upload("d.csv", CSV), "name": SPOOFED},
+        format="multipart",
+    )  # fmt: skip
+    from_file = api.post(
+        "/api/v1/datasets/", {"file": text_upload(f"{SPOOFED}.csv", CSV + "2,2,cat\n")},
+        format="multipart",
+    )  # fmt: skip
+    assert named.status_code == from_file.status_code == 202, named.content
+    assert named.json()["name"] == "invoicegnp.exe"
+    assert "\u202e" not in from_file.json()["name"]
+
+
+def test_right_to_left_letters_in_names_are_kept(api) -> None:  # noqa: ANN001
+    response = api.post("/api/v1/specs/", {"name": "שלום", "spec": mlp_spec()}, format="json")
+    assert response.json()["name"] == "שלום"
