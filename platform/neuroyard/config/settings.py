@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "neuroyard.core.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "neuroyard.core.schema.NeuroyardAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "neuroyard.core.schema.ErrorsDocumentedAutoSchema",
     "EXCEPTION_HANDLER": "neuroyard.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
