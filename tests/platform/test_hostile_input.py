@@ -3,21 +3,26 @@ nothing and never a 500. (Bodies refused by size before they are read: core/test
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.models import Job
 from neuroyard.specs.models import ModelSpec
-from tests.conftest import text_upload
+from tests.conftest import mlp_spec, text_upload
+from tests.platform.registry.trained_models import registered_model
+from tests.platform.specs.datasets import ready_dataset
 from tests.platform.test_bad_input import assert_error, stored_files
 
 pytestmark = pytest.mark.django_db
@@ -343,3 +348,95 @@ def test_pages_carry_a_content_security_policy(path: str) -> None:
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-eval" not in policy
     assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+
+
+# --- work a small request asks for -----------------------------------------------------------
+
+
+def test_a_network_whose_estimate_is_hundreds_of_gib_is_refused_at_submission(
+    api,
+    user,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.NEUROYARD_JOB_MEMORY_LIMIT_MB = 16 * 1024  # no worker registered: the limit decides
+    dataset = ready_dataset(user, input_shape=[8], num_classes=10)
+    huge = mlp_spec(inputs=8, hidden=1_000_000)  # Dense(1_000_000), at the largest batch size
+    spec = api.post("/api/v1/specs/", {"name": "huge", "spec": huge}, format="json").json()["id"]
+    response = api.post(
+        "/api/v1/jobs/",
+        {"kind": "train", "dataset": str(dataset.id), "spec": spec,
+         "params": {"batch_size": 65536}},
+        format="json",
+    )  # fmt: skip
+    body = assert_api_error(response, 400, "job_too_large")
+    assert "needs about 488." in body["message"] and "at batch_size 65536" in body["message"]
+    assert "16.0 GiB" in body["message"]
+    assert Job.objects.count() == 0
+
+
+def heavy_png(side: int) -> bytes:
+    """A few kB that declare side x side pixels: cheap to send, costly to decode."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def test_many_decompression_heavy_pngs_to_predict_are_refused_before_any_is_decoded(
+    api,
+    user,
+    tmp_path: Path,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    (tmp_path / "m.keras").write_bytes(b"a model file")
+    steps = {"kind": "image", "image_size": [8, 8], "color_mode": "rgb", "scale": 1 / 255}
+    model = registered_model(user, tmp_path / "m.keras", input_shape=[8, 8, 3], preprocessing=steps)
+
+    def decoded(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an image was decoded")
+
+    monkeypatch.setattr("neuroyard.registry.prediction_inputs.open_image", decoded)
+    png = heavy_png(6300)
+    files = {f"image{i}": io.BytesIO(png) for i in range(16)}
+    for i, handle in enumerate(files.values()):
+        handle.name = f"{i}.png"
+
+    response = api.post(f"/api/v1/models/{model.id}/predict/", files, format="multipart")
+
+    body = assert_api_error(response, 413, "pixel_budget_exceeded")
+    assert body["details"]["limit_pixels"] == 50_000_000
+
+
+# --- names shown to people -------------------------------------------------------------------
+
+SPOOFED = "invoice\u202egnp.exe"  # shows as "invoiceexe.png" where the override is honoured
+
+
+@pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                     "\u2067", "\u2068", "\u2069"])  # fmt: skip
+def test_bidirectional_controls_are_removed_from_spec_names(api, control: str) -> None:  # noqa: ANN001
+    response = api.post(
+        "/api/v1/specs/", {"name": f"a{control}b", "spec": mlp_spec()}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "ab"
+
+
+def test_bidirectional_controls_are_removed_from_dataset_names_given_or_from_the_file(
+    api,  # noqa: ANN001
+) -> None:
+    named = api.post(
+        "/api/v1/datasets/", {"file": text_upload("d.csv", CSV), "name": SPOOFED},
+        format="multipart",
+    )  # fmt: skip
+    from_file = api.post(
+        "/api/v1/datasets/", {"file": text_upload(f"{SPOOFED}.csv", CSV + "2,2,cat\n")},
+        format="multipart",
+    )  # fmt: skip
+    assert named.status_code == from_file.status_code == 202, named.content
+    assert named.json()["name"] == "invoicegnp.exe"
+    assert "\u202e" not in from_file.json()["name"]
+
+
+def test_right_to_left_letters_in_names_are_kept(api) -> None:  # noqa: ANN001
+    response = api.post("/api/v1/specs/", {"name": "שלום", "spec": mlp_spec()}, format="json")
+    assert response.json()["name"] == "שלום"

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from neuroyard.config.env import env_bool, env_int, env_list
+from neuroyard_core.machine import default_job_memory_limit_mb
 
 REPO_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("NEUROYARD_VAR_DIR", REPO_DIR / "var")).resolve()
@@ -176,6 +177,9 @@ NEUROYARD_PREDICT_TIMEOUT_MS = env_int("NEUROYARD_PREDICT_TIMEOUT_MS", 10_000)
 NEUROYARD_PREDICT_KEEP_SECONDS = env_int("NEUROYARD_PREDICT_KEEP_SECONDS", 3600)
 NEUROYARD_PREDICT_MAX_INPUTS = env_int("NEUROYARD_PREDICT_MAX_INPUTS", 64)
 NEUROYARD_PREDICT_MAX_BYTES = env_int("NEUROYARD_PREDICT_MAX_BYTES", 16 * 1024**2)
+# Pixels of all the images of one request, as their headers declare them, checked before any is
+# decoded (a small PNG can declare a huge picture): about 1 s of decoding.
+NEUROYARD_PREDICT_MAX_PIXELS = env_int("NEUROYARD_PREDICT_MAX_PIXELS", 50_000_000)
 # Django's own cap on a non-file body; the per-path limits above are the ones that bite.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(NEUROYARD_PREDICT_MAX_BYTES, NEUROYARD_MAX_REQUEST_BYTES)
 # The inference worker keeps loaded models up to this size (least recently used go first);
@@ -223,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "neuroyard.core.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "neuroyard.core.schema.NeuroyardAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "neuroyard.core.schema.ErrorsDocumentedAutoSchema",
     "EXCEPTION_HANDLER": "neuroyard.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -318,8 +322,12 @@ NEUROYARD_WORKER_OFFLINE_AFTER_SECONDS = env_int(
 )
 # Touched by every worker heartbeat when set: container liveness probes check its age.
 NEUROYARD_WORKER_HEALTH_FILE = os.environ.get("NEUROYARD_WORKER_HEALTH_FILE", "")
-# Heap a job's process may grow by, in MB (0: no limit). Past it the job fails as out_of_memory.
-NEUROYARD_JOB_MEMORY_LIMIT_MB = env_int("NEUROYARD_JOB_MEMORY_LIMIT_MB", 0)
+# Heap a job's process may grow by, in MB (0: no limit); by default a share of the machine's
+# memory (neuroyard_core.machine). Past it the job fails as out_of_memory and the worker lives.
+# Jobs whose estimate exceeds what the largest worker has are refused at submission.
+NEUROYARD_JOB_MEMORY_LIMIT_MB = env_int(
+    "NEUROYARD_JOB_MEMORY_LIMIT_MB", default_job_memory_limit_mb()
+)
 # A queued job with no broker message this long after it was sent is sent again.
 NEUROYARD_LOST_MESSAGE_AFTER_SECONDS = env_int("NEUROYARD_LOST_MESSAGE_AFTER_SECONDS", 60)
 

@@ -21,6 +21,7 @@ from neuroyard.datasets.resumable import ResumedUpload
 from neuroyard.datasets.uploads import HashedUpload
 from neuroyard_core.formats import structure
 from neuroyard_core.formats.options import IngestOptions
+from neuroyard_core.safety.names import shown_name
 
 INGEST_TASK = "neuroyard.ingest_dataset"
 INGEST_QUEUE = "cpu"
@@ -77,7 +78,7 @@ def dataset_create(
     check_structure(Path(upload.temporary_file_path()), format=fmt, options=options)
     dataset = Dataset(
         owner=owner,
-        name=name,
+        name=shown_name(name),
         format=fmt,
         status=Dataset.Status.PROCESSING,
         options=options.to_json(),

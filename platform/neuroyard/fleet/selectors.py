@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from neuroyard.fleet.broker import queue_lengths
 from neuroyard.fleet.models import Worker
 from neuroyard.jobs.models import Job
 from neuroyard.jobs.selectors import QUEUE_ORDER
-from neuroyard_core.jobs import job_kinds
+from neuroyard_core.jobs import MemoryAvailable, job_kinds
 
 
 def worker_list() -> QuerySet[Worker]:
@@ -89,3 +90,28 @@ def queue_jobs(*, queue: str) -> QuerySet[Job]:
         .select_related("owner")
         .order_by(*QUEUE_ORDER)
     )
+
+
+def job_memory_available(*, queue: str) -> MemoryAvailable | None:
+    """The most memory one job on `queue` may have: the largest device (a GPU's memory, or a
+    CPU worker's RAM capped by the per-job limit) of the live workers consuming it; with none
+    registered, this server's per-job limit. None: nothing known, nothing checked."""
+    limit = settings.NEUROYARD_JOB_MEMORY_LIMIT_MB * 2**20
+    best: MemoryAvailable | None = None
+    workers = Worker.objects.exclude(state=Worker.State.OFFLINE).only("name", "queues", "devices")
+    for worker in workers:
+        if queue not in worker.queues:
+            continue
+        for device in worker.devices or []:
+            size = device.get("memory_total_bytes")
+            if not isinstance(size, int) or size <= 0:
+                continue
+            if device.get("type") != "gpu" and limit > 0:
+                size = min(size, limit)
+            if best is None or size > best.bytes:
+                best = MemoryAvailable(
+                    bytes=size, source=f"the largest worker ({worker.name}, {device.get('name')})"
+                )
+    if best is None and limit > 0:
+        best = MemoryAvailable(bytes=limit, source="this server's per-job memory limit")
+    return best

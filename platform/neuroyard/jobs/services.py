@@ -14,6 +14,7 @@ from django.utils import timezone
 from neuroyard.config.celery import app as celery_app
 from neuroyard.core.errors import Conflict, DomainError
 from neuroyard.datasets.models import Dataset
+from neuroyard.fleet.selectors import job_memory_available
 from neuroyard.jobs.artifacts import artifact_create
 from neuroyard.jobs.broker import task_id_for
 from neuroyard.jobs.events import publish
@@ -56,6 +57,7 @@ def job_create(
             spec=spec.spec if spec is not None else None,
             model=model,
             inputs=inputs,
+            memory_available=job_memory_available(queue=job_kind.queue),
         )
     )
     if (clean.get("time_limit") or 0) > settings.JOB_SOFT_TIME_LIMIT:

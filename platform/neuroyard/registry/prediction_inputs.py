@@ -14,7 +14,7 @@ import io
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from django.conf import settings
@@ -23,7 +23,7 @@ from PIL import Image
 from neuroyard.core.errors import DomainError
 from neuroyard.registry.models import TrainedModel
 from neuroyard_core.formats.text import OUT_OF_VOCABULARY, PADDING, tokens
-from neuroyard_core.safety.images import open_image
+from neuroyard_core.safety.images import declared_pixels, open_image
 
 _DATA_URL = re.compile(r"^data:[\w/+.-]+;base64,", re.IGNORECASE)
 _VOCABULARIES: OrderedDict[str, dict[str, int]] = OrderedDict()
@@ -59,11 +59,23 @@ def prediction_inputs(
         raise refused(
             "invalid_input", "This model was not trained on images; send 'inputs' instead."
         )
-    prepared = [_sample(model, steps, sample, f"inputs[{i}]") for i, sample in enumerate(samples)]
-    prepared += [
-        _picture(steps, open_image(upload, name=getattr(upload, "name", None) or f"image {i}"))
-        for i, upload in enumerate(images)
+    uploads = [
+        (getattr(upload, "name", None) or f"image {i}", upload) for i, upload in enumerate(images)
     ]
+    # pictures sent as base64 strings, decoded only once every picture is weighed
+    encoded = {
+        i: io.BytesIO(_base64(sample, f"inputs[{i}]"))
+        for i, sample in enumerate(samples)
+        if kind == "image" and isinstance(sample, str)
+    }
+    _check_pixel_budget([*((f"inputs[{i}]", h) for i, h in encoded.items()), *uploads])
+    prepared = [
+        _picture(steps, open_image(encoded[i], name=f"inputs[{i}]"))
+        if i in encoded
+        else _sample(model, steps, sample, f"inputs[{i}]")
+        for i, sample in enumerate(samples)
+    ]
+    prepared += [_picture(steps, open_image(upload, name=where)) for where, upload in uploads]
     shapes = {p.shape for p in prepared}
     if len(shapes) > 1:
         raise refused(
@@ -73,15 +85,29 @@ def prediction_inputs(
     return np.stack(prepared)
 
 
+def _check_pixel_budget(pictures: Sequence[tuple[str, IO[bytes]]]) -> None:
+    """Every picture's size from its header, before any is decoded: decoding is what costs."""
+    budget = settings.NEUROYARD_PREDICT_MAX_PIXELS
+    total = 0
+    for where, handle in pictures:
+        total += declared_pixels(handle, name=where)
+        if total > budget:
+            raise DomainError(
+                "pixel_budget_exceeded",
+                f"The images of this request have more than {budget:,} pixels in all "
+                f"({total:,} by {where}); send fewer or smaller images, or use a predict job.",
+                details={"limit_pixels": budget, "pixels": total},
+                status=413,
+            )
+
+
 def _sample(model: TrainedModel, steps: dict[str, Any], sample: Any, where: str) -> np.ndarray:
     kind = steps.get("kind", "")
     if kind == "text":
         return _text(steps, sample, where, key=f"{model.id}:{model.artifact.sha256}")
     if kind == "table":
         return _row(steps, sample, where)
-    if kind == "image":
-        if isinstance(sample, str):
-            return _picture(steps, open_image(io.BytesIO(_base64(sample, where)), name=where))
+    if kind == "image":  # pictures as base64 strings are decoded by prediction_inputs
         return _pixels(steps, sample, where)
     return _numbers(sample, where, list(model.input_shape or []))
 

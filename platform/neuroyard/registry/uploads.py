@@ -19,6 +19,7 @@ from neuroyard.jobs.models import Artifact
 from neuroyard.registry.model_check import model_check_send
 from neuroyard.registry.models import TrainedModel
 from neuroyard_core.safety.keras_archive import ArchiveRefused, inspect_keras_archive
+from neuroyard_core.safety.names import shown_name
 
 
 def trained_model_upload(
@@ -76,13 +77,13 @@ def _store(
     try:
         model = TrainedModel.objects.create(
             owner=owner,
-            name=name[:200],
+            name=shown_name(name)[:200],
             source=TrainedModel.Source.UPLOADED,
             status=TrainedModel.Status.CHECKING,
             check_sent_at=timezone.now(),  # so a send lost before it happened is sent again
             artifact=artifact,
             task=task,
-            class_names=class_names or [],
+            class_names=[shown_name(c) for c in class_names or []],
         )
     except Exception:
         artifact.file.delete(save=False)

@@ -8,6 +8,7 @@ from neuroyard.datasets.models import Dataset
 from neuroyard.specs.models import ModelSpec
 from neuroyard_core.jobs.checks import spec_check_fit
 from neuroyard_core.jobs.facts import dataset_check_ready
+from neuroyard_core.safety.names import shown_name
 from neuroyard_core.spec import SpecSummary, parse_spec, summarize
 from neuroyard_core.spec.memory import BATCH_SIZES
 
@@ -61,5 +62,5 @@ def summary_as_dict(summary: SpecSummary) -> dict[str, Any]:
 def spec_create(*, owner: Any, name: str, spec: dict[str, Any]) -> ModelSpec:
     summary = spec_validate(spec=spec)
     return ModelSpec.objects.create(
-        owner=owner, name=name, spec=spec, summary=summary_as_dict(summary)
+        owner=owner, name=shown_name(name), spec=spec, summary=summary_as_dict(summary)
     )

@@ -1,6 +1,6 @@
 """The job kinds: the registry, each kind's parameters, and the checks a submission passes."""
 
-from neuroyard_core.jobs.facts import DatasetFacts, JobRequest, ModelFacts
+from neuroyard_core.jobs.facts import DatasetFacts, JobRequest, MemoryAvailable, ModelFacts
 from neuroyard_core.jobs.registry import (
     RUN_JOB_TASK,
     InputFile,
@@ -16,6 +16,7 @@ __all__ = [
     "InputFile",
     "JobKind",
     "JobRequest",
+    "MemoryAvailable",
     "ModelFacts",
     "job_kind_get",
     "job_kinds",

@@ -31,6 +31,15 @@ class ModelFacts(Protocol):
 
 
 @dataclass(frozen=True)
+class MemoryAvailable:
+    """The most memory one job may have: bytes, and where that figure comes from, in words
+    ("the largest gpu worker, gpu0@host", "this server's per-job limit")."""
+
+    bytes: int
+    source: str
+
+
+@dataclass(frozen=True)
 class JobRequest:
     """A submission as the kind's checks see it: validated params, the referenced objects and
     the uploaded files by input name (file objects, read from the start)."""
@@ -41,6 +50,8 @@ class JobRequest:
     spec: Any = None  # the spec's JSON
     model: ModelFacts | None = None
     inputs: Mapping[str, IO[bytes]] = field(default_factory=dict)
+    # The most one job may use on the workers that run the kind; None: not checked.
+    memory_available: MemoryAvailable | None = None
 
 
 def dataset_check_ready(dataset: DatasetFacts) -> None:

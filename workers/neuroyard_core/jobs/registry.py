@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from neuroyard_core.errors import CodedError
 from neuroyard_core.jobs.checks import spec_check_dataset
 from neuroyard_core.jobs.facts import JobRequest
+from neuroyard_core.jobs.memory import check_memory
 
 RUN_JOB_TASK = "neuroyard.run_job"
 
@@ -92,6 +93,8 @@ class JobKind:
             self.check(request)
         elif request.dataset is not None and request.spec is not None:
             spec_check_dataset(spec=request.spec, dataset=request.dataset)
+        # last: the kind's own checks say what is wrong with a spec before its size is weighed
+        check_memory(request, training=self.checkpointed)
 
     def _check_inputs(self, inputs: Mapping[str, IO[bytes]]) -> None:
         unknown = sorted(set(inputs) - set(self.input_names))

@@ -60,4 +60,10 @@ def _failure(exc: BaseException) -> tuple[str, str]:
         seen = seen.__cause__ or seen.__context__
     if isinstance(exc, CodedError):
         return exc.code, exc.message
+    if isinstance(exc, MemoryError):  # past the job's memory limit, in any kind's runner
+        limit = settings.NEUROYARD_JOB_MEMORY_LIMIT_MB
+        return "out_of_memory", (
+            f"The job ran out of memory (its process may use {limit} MB). "
+            "Try smaller inputs or a smaller network."
+        )
     return "job_error", f"{type(exc).__name__}: {exc}"
