@@ -64,14 +64,19 @@ def expect_ready(page: Page, path: Path, app_url: str) -> None:
     assert dataset["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def logged_in_page(browser, app_url: str, wire: Wire) -> Page:  # noqa: ANN001
+    page = browser.new_context(viewport=LAPTOP).new_page()
+    log_in(page, app_url, "ada")
+    page.route(PIECES, wire)
+    return page
+
+
 def test_a_drop_cut_mid_way_resumes_from_the_servers_offset(  # noqa: ANN001
     browser, app_url, user, ingestion, tmp_path
 ) -> None:
     path = big_npz(tmp_path / "big.npz")
-    page = browser.new_context(viewport=LAPTOP).new_page()
-    log_in(page, app_url, "ada")
     wire = Wire(cuts=1)
-    page.route(PIECES, wire)
+    page = logged_in_page(browser, app_url, wire)
 
     drop(page, path)
 
@@ -86,11 +91,9 @@ def test_dropping_the_same_file_after_a_reload_goes_on_where_it_stopped(  # noqa
     browser, app_url, user, ingestion, tmp_path
 ) -> None:
     path = big_npz(tmp_path / "big.npz")
-    page = browser.new_context(viewport=LAPTOP).new_page()
-    log_in(page, app_url, "ada")
     wire = Wire(cuts=0)
     wire.cutting = True  # the network is down after the first piece
-    page.route(PIECES, wire)
+    page = logged_in_page(browser, app_url, wire)
     drop(page, path)
     for _ in range(600):
         if wire.cut:
