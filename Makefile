@@ -67,6 +67,7 @@ bench: install
 	$(PY) -m bench.train_job
 	$(PY) -m bench.creative
 	$(PY) -m bench.ingest
+	$(PY) -m bench.resumable_upload
 	$(PY) -m bench.predict
 	$(PY) -m bench.gan
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from tests.client.conftest import Cli, cli_command, cli_env
 from tests.conftest import digits_arrays, mlp_spec
@@ -124,6 +125,9 @@ def test_a_failed_job_exits_non_zero_with_its_reason(  # noqa: ANN001
         (["datasets", "upload", "missing.npz"], "No such file: missing.npz"),
         (["jobs", "show", "00000000-0000-0000-0000-000000000000"], "Job not found"),
         (["specs", "create", "x", "-"], "is not JSON"),
+        (["jobs", "submit", "deepdream", "image=missing.png"], "No such file for 'image'"),
+        (["jobs", "submit", "deepdream", "picture=@cat.png"], "has no input 'picture'"),
+        (["jobs", "submit", "style_transfer"], "needs the file(s): content, style"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_a_non_zero_exit(
@@ -135,6 +139,25 @@ def test_bad_input_is_one_line_on_stderr_and_a_non_zero_exit(
     assert says in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_kinds_inputs_are_files_with_or_without_the_at_sign(logged_in: Cli, tmp_path) -> None:  # noqa: ANN001
+    Image.new("RGB", (32, 24), "orange").save(tmp_path / "cat.png")
+    Image.new("RGB", (32, 24), "navy").save(tmp_path / "art.png")
+
+    dream = logged_in(
+        "jobs", "submit", "deepdream", f"image={tmp_path / 'cat.png'}", "octaves=1", "--json"
+    )
+    styled = logged_in(
+        "jobs", "submit", "style_transfer", f"content=@{tmp_path / 'cat.png'}",
+        f"style={tmp_path / 'art.png'}", "steps=2", "--json",
+    )  # fmt: skip
+
+    for done, params in ((dream, {"octaves": 1}), (styled, {"steps": 2})):
+        assert done.returncode == 0, done.stderr
+        job = json.loads(done.stdout)
+        assert job["params"].items() >= params.items()
+        assert logged_in("jobs", "cancel", job["id"]).returncode == 0
 
 
 def test_without_logging_in_the_command_says_how(cli: Cli) -> None:

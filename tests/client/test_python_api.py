@@ -4,21 +4,18 @@ trained and followed, predictions, and image jobs built from the job-kind regist
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from neuroyard_client import DatasetInvalid, JobKind, Neuroyard, NeuroyardError
+from neuroyard_client import DatasetInvalid, Neuroyard, NeuroyardError
 from neuroyard_client.uploads import ResumableUpload
 from tests.client.proxy import CuttingProxy
 from tests.conftest import digits_arrays, mlp_spec
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-KINDS_FIXTURE = Path(__file__).with_name("fixtures") / "job_kinds.json"
 
 
 def big_npz(path: Path) -> Path:
@@ -105,9 +102,10 @@ def test_train_follow_download_and_predict(  # noqa: ANN001
 def test_registry_kinds_are_methods_with_files_by_input_name(  # noqa: ANN001
     ny: Neuroyard, tmp_path
 ) -> None:
-    # Until GET /job-kinds/ is served, its contract's answer comes from a fixture.
-    rows = json.loads(KINDS_FIXTURE.read_text())
-    ny.jobs._kinds = {row["name"]: JobKind.from_json(row) for row in rows}
+    kinds = ny.jobs.kinds()  # the server's GET /job-kinds/
+    assert {"train", "deepdream", "style_transfer"} <= set(kinds)
+    assert [i.name for i in kinds["deepdream"].inputs] == ["image"]
+    assert "octaves" in kinds["deepdream"].param_names
     Image.new("RGB", (32, 24), "orange").save(tmp_path / "cat.png")
 
     job = ny.jobs.deepdream(image=tmp_path / "cat.png", octaves=1, steps_per_octave=2)

@@ -13,6 +13,7 @@ from celery.worker.request import Request
 from django.conf import settings
 from django.utils import timezone
 
+from neuroyard.datasets.resumable import partial_uploads_expire
 from neuroyard.datasets.services import INGEST_TASK, datasets_resend_stuck
 from neuroyard.fleet.services import workers_mark_offline
 from neuroyard.jobs.broker import job_ids_in_broker
@@ -71,7 +72,7 @@ def run_job(self, job_id: str) -> str:  # noqa: ANN001
 @shared_task(name="neuroyard.reconcile")
 def reconcile() -> dict[str, int]:
     """Give jobs of lost workers back to the queue, and re-send jobs, ingestions and model checks
-    whose message was lost."""
+    whose message was lost; delete resumable uploads left unfinished."""
     for name in workers_mark_offline(
         silent_for=timedelta(seconds=settings.NEUROYARD_WORKER_OFFLINE_AFTER_SECONDS)
     ):
@@ -107,11 +108,17 @@ def reconcile() -> dict[str, int]:
     )
     for model in checking:
         log.warning("model %s: still checking; its check sent again", model.id)
+    expired = partial_uploads_expire(
+        idle_for=timedelta(seconds=settings.NEUROYARD_UPLOAD_EXPIRE_SECONDS)
+    )
+    for upload_id in expired:
+        log.info("upload %s: idle too long; deleted", upload_id)
     return {
         "requeued_stale": len(stale),
         "resent_lost": len(lost),
         "resent_ingestions": len(stuck),
         "resent_model_checks": len(checking),
+        "expired_uploads": len(expired),
     }
 
 

@@ -24,7 +24,7 @@ import type {
   Worker,
 } from "./types";
 import { ACTIVE_STATUSES } from "./types";
-import { uploadForm, type UploadOptions } from "./upload";
+import { RESUMABLE_CHUNK_BYTES, uploadForm, uploadResumable, type UploadOptions } from "./upload";
 
 export const keys = {
   me: ["me"] as const,
@@ -121,12 +121,17 @@ export interface DatasetUpload {
   options?: Partial<Record<DatasetOption, string>>;
 }
 
-export function uploadDataset(upload: DatasetUpload, options: UploadOptions): Promise<Dataset> {
+/** Small files in one request; bigger ones in resumable pieces. */
+export async function uploadDataset(upload: DatasetUpload, options: UploadOptions): Promise<Dataset> {
   const fields: Partial<Record<DatasetOption, string>> = {};
   for (const [field, value] of Object.entries(upload.options ?? {}) as [DatasetOption, string][]) {
     if (value.trim()) fields[field] = value.trim();
   }
-  return uploadForm("/api/v1/datasets/", {}, { ...fields, file: upload.file }, options);
+  if (upload.file.size <= RESUMABLE_CHUNK_BYTES) {
+    return uploadForm("/api/v1/datasets/", {}, { ...fields, file: upload.file }, options);
+  }
+  const id = await uploadResumable(upload.file, fields, options);
+  return unwrap(api.GET("/api/v1/datasets/{dataset_id}/", { params: { path: { dataset_id: id } } }));
 }
 
 export async function deleteDataset(id: string): Promise<void> {

@@ -153,6 +153,8 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/"
 # Uploads above this size go to a temporary file while they stream, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NEUROYARD_MAX_UPLOAD_BYTES = env_int("NEUROYARD_MAX_UPLOAD_BYTES", 2 * 1024**3)
+# A resumable upload nothing was sent to for this long is deleted by the reconciler.
+NEUROYARD_UPLOAD_EXPIRE_SECONDS = env_int("NEUROYARD_UPLOAD_EXPIRE_SECONDS", 24 * 3600)
 # The caps on uploaded archives (NEUROYARD_ARCHIVE_MAX_*) and NEUROYARD_MIN_SAMPLES_PER_CLASS are
 # read where they are enforced, in neuroyard_core (safety.archives, formats.options).
 # Bodies are refused by size before Django reads them (neuroyard.core.body_limits): uploads

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 _UPLOAD_PATHS = re.compile(r"^/api/v1/(datasets|models)/$")
 _PREDICT_PATHS = re.compile(r"^/api/v1/models/[^/]+/predict/$")
+# A resumable upload's PATCH: its view appends the body a chunk at a time, stopping at the
+# length announced, so a piece may be as big as a whole upload (the clients send 8 MiB).
+_RESUMABLE_PATHS = re.compile(r"^/api/v1/datasets/uploads/[^/]+/$")
 
 
 def body_limit(path: str) -> int:
@@ -38,6 +41,8 @@ def body_limit(path: str) -> int:
         from neuroyard.datasets.uploads import MULTIPART_OVERHEAD
 
         return settings.NEUROYARD_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+    if _RESUMABLE_PATHS.match(path):
+        return settings.NEUROYARD_MAX_UPLOAD_BYTES
     if _PREDICT_PATHS.match(path):
         return settings.NEUROYARD_PREDICT_MAX_BYTES
     return settings.NEUROYARD_MAX_REQUEST_BYTES

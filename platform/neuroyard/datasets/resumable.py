@@ -6,7 +6,9 @@ last byte is in, the file goes through the same checks and ingestion as `POST /d
 
 The partial files live on the web host's disk (`NEUROYARD_VAR_DIR/uploads/<owner>/`), appended
 to a chunk at a time, so memory stays flat whatever the file's size. Web processes on several
-hosts must share that folder (or route an upload's requests to one host). No tus library is
+hosts must share that folder (or route an upload's requests to one host), and so must the
+worker running the reconciler, which deletes uploads left idle past
+`NEUROYARD_UPLOAD_EXPIRE_SECONDS`. No tus library is
 used: the Django ones keep their state in the cache and know nothing of owners or our limits,
 and the core protocol is small.
 """
@@ -16,10 +18,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -188,3 +192,33 @@ def partial_upload_finished(*, upload: PartialUpload) -> ResumedUpload:
 def partial_upload_delete(*, upload: PartialUpload) -> None:
     upload.data_path.unlink(missing_ok=True)
     (upload.folder / f"{upload.id}.json").unlink(missing_ok=True)
+
+
+def partial_uploads_expire(*, idle_for: timedelta) -> list[uuid.UUID]:
+    """Delete every upload, of any owner, nothing was written to for `idle_for`: unfinished
+    ones, and the records of finished ones. One being written to right now is left alone."""
+    cutoff = time.time() - idle_for.total_seconds()
+    removed: list[uuid.UUID] = []
+    for state in (Path(settings.VAR_DIR) / "uploads").glob("*/*.json"):
+        part = state.with_suffix(".part")
+        try:
+            last_write = max(p.stat().st_mtime for p in (state, part) if p.exists())
+        except (FileNotFoundError, ValueError):
+            continue  # deleted meanwhile
+        if last_write >= cutoff:
+            continue
+        try:
+            upload_id = uuid.UUID(state.stem)
+        except ValueError:
+            continue
+        try:
+            with part.open("rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                state.unlink(missing_ok=True)  # first, so the upload is gone to requests
+                part.unlink(missing_ok=True)
+        except FileNotFoundError:
+            state.unlink(missing_ok=True)  # a finished upload's record
+        except BlockingIOError:
+            continue  # a PATCH is writing to it
+        removed.append(upload_id)
+    return removed

@@ -171,3 +171,11 @@ def test_the_measure_sees_a_body_that_is_read(server: WebServer, user) -> None: 
 
     assert response.status_code == 400  # not a dataset, but it was read
     assert bytes_written(server.process.pid) - before > 4 * MiB
+
+
+def test_a_resumable_uploads_piece_may_be_as_big_as_an_upload(settings) -> None:  # noqa: ANN001
+    from neuroyard.core.body_limits import body_limit
+
+    piece = "/api/v1/datasets/uploads/8b0361fb-9b89-43c6-99df-01e460f84945/"
+    assert body_limit(piece) == settings.NEUROYARD_MAX_UPLOAD_BYTES
+    assert body_limit("/api/v1/datasets/uploads/") == settings.NEUROYARD_MAX_REQUEST_BYTES

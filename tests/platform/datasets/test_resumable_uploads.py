@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import time
+from datetime import timedelta
 
 import numpy as np
 import pytest
 
+from neuroyard.datasets.resumable import partial_uploads_expire
 from tests.conftest import npz_upload
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +148,23 @@ def test_a_deleted_upload_is_gone(api):  # noqa: ANN001
 
     assert api.delete(url, **TUS).status_code == 204
     assert api.head(url, **TUS).status_code == 404
+
+
+def test_uploads_left_idle_past_the_setting_are_deleted_and_others_kept(  # noqa: ANN001
+    api, other_api, settings, tmp_path
+) -> None:
+    settings.VAR_DIR = tmp_path  # only this test's uploads
+    data = npz_bytes()
+    idle = create(api, len(data), filename="idle.npz").headers["Location"]
+    patch(api, idle, 0, data[:1000])
+    fresh = create(other_api, len(data), filename="fresh.npz").headers["Location"]
+    an_hour_ago = time.time() - 3600
+    for path in (tmp_path / "uploads").glob(f"*/{idle.rstrip('/').rsplit('/', 1)[1]}.*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+    expired = partial_uploads_expire(idle_for=timedelta(minutes=30))
+
+    assert [str(upload_id) for upload_id in expired] == [idle.rstrip("/").rsplit("/", 1)[1]]
+    assert api.head(idle, **TUS).status_code == 404
+    assert other_api.head(fresh, **TUS).status_code == 200
+    assert sorted(p.suffix for p in (tmp_path / "uploads").glob("*/*")) == [".json", ".part"]

@@ -334,20 +334,24 @@ def jobs_submit(
     follow: bool,
 ) -> None:
     """Submit a job of KIND (train, predict, deepdream, style_transfer, ... any kind the
-    server has). KEY=VALUE are its params (JSON values: epochs=5); INPUT=@FILE uploads a file
-    as the input INPUT (image=@cat.jpg)."""
+    server has). KEY=VALUE are its params (JSON values: epochs=5); the kind's inputs are files
+    (image=cat.jpg, or image=@cat.jpg), uploaded with the job."""
+    ny = client()
+    inputs = [i.name for i in ny.jobs.kind(kind).inputs]
     params = json.loads(params_json) if params_json else {}
-    files: dict[str, Path] = {}
+    files: dict[str, str] = {}
+    raw = dict(pair.partition("=")[::2] for pair in values)
     for key, value in key_values(values).items():
-        if isinstance(value, str) and value.startswith("@"):
-            files[key] = Path(value[1:])
-            if not files[key].is_file():
-                raise NeuroyardError("file_not_found", f"No such file for '{key}': {value[1:]}")
+        if key in inputs:
+            files[key] = raw[key].removeprefix("@")
+        elif isinstance(value, str) and value.startswith("@"):
+            raise NeuroyardError(
+                "unknown_input",
+                f"A {kind} job has no input '{key}'; its inputs: {', '.join(inputs) or 'none'}.",
+            )
         else:
             params[key] = value
-    job = client().jobs.create(
-        kind, dataset=dataset, spec=spec, model=model, params=params, files=files
-    )
+    job = ny.jobs.submit(kind, dataset=dataset, spec=spec, model=model, params=params, **files)
     if follow:
         if not as_json():
             click.echo(f"Job {job.id} {job.status}")

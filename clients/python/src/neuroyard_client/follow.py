@@ -1,5 +1,5 @@
 """Following a job live: its events stream (reconnecting when it drops), each epoch printed
-as it ends, a progress bar with the ETA, and the job as it ended."""
+as it ends, a progress bar with the ETA, in Jupyter a learning curve, and the job as it ended."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from neuroyard_client.curves import LiveCurve, in_jupyter
 from neuroyard_client.errors import NeuroyardError
 from neuroyard_client.events import Event, parse_events
 from neuroyard_client.progress import progress_bar, write_line
@@ -38,6 +39,7 @@ class Follower:
         self.seen: set[int] = set()
         self.bar: Any = None
         self.status = job.status
+        self.curve = LiveCurve(f"{job.kind} {job.id[:8]}") if progress and in_jupyter() else None
 
     def _bar(self, total: int | None, unit: str) -> Any:
         if self.bar is None:
@@ -55,6 +57,8 @@ class Follower:
         self.seen.add(epoch)
         bar = self._bar(epochs, "epoch")
         write_line(epoch_line(epoch, epochs, values), enabled=self.progress)
+        if self.curve is not None:
+            self.curve.add(epoch, values)
         bar.update(max(self.seen) - bar.n)
 
     def _step(self, step: int, steps: int | None) -> None:

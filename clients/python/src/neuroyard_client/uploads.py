@@ -84,6 +84,7 @@ class ResumableUpload:
         url, offset = self._start()
         failures = 0
         while True:
+            dataset = None
             try:
                 offset, dataset = self._patch(url, offset)
                 failures = 0
