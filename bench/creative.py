@@ -105,7 +105,7 @@ class TutorialDream:
 
 
 def engine_dream(pixels: np.ndarray, *, xla: bool) -> Callable[[], None]:
-    network = load_network(KerasApplication("inception_v3", weights_dir=None))
+    network = load_network(KerasApplication("inception_v3"))
     dream = DreamStep(network, INCEPTION_LAYERS, (1.0, 1.0), tile_size=TILE, xla=xla)
     image = tf.constant(pixels / 127.5 - 1.0)
 
@@ -165,7 +165,7 @@ def tutorial_style(content: np.ndarray, style: np.ndarray) -> Callable[[], None]
 
 
 def engine_style(content: np.ndarray, style: np.ndarray, *, xla: bool) -> Callable[[], None]:
-    network = load_network(KerasApplication("vgg19", weights_dir=None))
+    network = load_network(KerasApplication("vgg19"))
     step = StyleStep(
         network,
         VGG_CONTENT_LAYERS,

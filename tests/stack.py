@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -89,8 +90,15 @@ class ManagedProcess:
         self._log.close()
 
 
+# Test workers never reach the internet for weights, nor find a developer's installed ones.
+NO_WEIGHTS = {
+    "NEUROYARD_WEIGHTS_DOWNLOAD": "0",
+    "NEUROYARD_WEIGHTS_DIR": str(Path(tempfile.gettempdir()) / "neuroyard-tests-no-weights"),
+}
+
+
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
-    return dict(os.environ) | {"DATABASE_URL": shared_database_url()} | (extra or {})
+    return dict(os.environ) | NO_WEIGHTS | {"DATABASE_URL": shared_database_url()} | (extra or {})
 
 
 class WorkerProcess(ManagedProcess):

@@ -189,7 +189,24 @@ def test_adversarial_and_visualize_explain_a_convnet_trained_in_neuroyard(api, g
     assert set(images_of(api, visualize_id)) == {f"{g['name']}-{g['layer']}.png" for g in grids}
 
 
-def test_deepdream_without_a_model_uses_inception_v3_with_the_weights_it_has(api, gpu_worker):  # noqa: ANN001
+def test_deepdream_without_a_model_dreams_with_random_weights_when_asked(api, gpu_worker):  # noqa: ANN001
+    body = {
+        "kind": "deepdream",
+        "params": json.dumps({"octaves": 1, "steps_per_octave": 2, "weights": "random"}),
+        "image": png_upload("photo.png", smooth_picture(40, 60)),
+    }
+    job_id = api.post("/api/v1/jobs/", body, format="multipart").json()["id"]
+
+    job = finished(api, job_id, gpu_worker)
+
+    assert job["result"]["network"] == "inception_v3"
+    assert job["result"]["weights"] == "random"
+    assert job["result"]["layers"] == ["mixed3", "mixed5"]
+    assert images_of(api, job_id)["dream.png"].size == (60, 40)
+
+
+def test_deepdream_needing_weights_that_cannot_be_had_fails_saying_what_to_do(api, gpu_worker):  # noqa: ANN001
+    # The test workers have no weights installed and downloads off (tests.stack.NO_WEIGHTS).
     body = {
         "kind": "deepdream",
         "params": json.dumps({"octaves": 1, "steps_per_octave": 2}),
@@ -197,13 +214,12 @@ def test_deepdream_without_a_model_uses_inception_v3_with_the_weights_it_has(api
     }
     job_id = api.post("/api/v1/jobs/", body, format="multipart").json()["id"]
 
-    job = finished(api, job_id, gpu_worker)
+    job = finished(api, job_id, gpu_worker, status="failed", timeout=60)
 
-    # The test worker's weights folder is empty: random weights, said so, nothing downloaded.
-    assert job["result"]["network"] == "inception_v3"
-    assert job["result"]["weights"] == "random"
-    assert job["result"]["layers"] == ["mixed3", "mixed5"]
-    assert images_of(api, job_id)["dream.png"].size == (60, 40)
+    assert job["error"]["code"] == "weights_unavailable"
+    assert "import_weights --download inception_v3" in job["error"]["message"]
+    assert "weights: random" in job["error"]["message"]
+    assert images_of(api, job_id) == {}
 
 
 def test_a_cancelled_style_transfer_stops_and_stores_no_picture(api, gpu_worker):  # noqa: ANN001

@@ -1205,6 +1205,10 @@ export interface components {
             metrics?: unknown;
             /** Format: int64 */
             param_count?: number;
+            /** @description The Keras layers: {name, type, output_shape, params, trainable}, nested models' included (a ConvNet has a type with 'Conv'). */
+            readonly layers: {
+                [key: string]: unknown;
+            }[];
             size_bytes: number;
             sha256: string;
             /** Format: date-time */

@@ -72,12 +72,16 @@ export interface NetworkSpec {
   [key: string]: unknown;
 }
 
-/** `Job.progress` of a training job. */
+/** `Job.progress`: epochs of a training job, steps of an image job, or a phase before them. */
 export interface JobProgress {
   epoch?: number;
   epochs?: number;
   step?: number;
   steps?: number;
+  /** e.g. "downloading weights", with bytes so far of total (null: the server did not say) */
+  phase?: string;
+  bytes?: number;
+  total?: number | null;
 }
 
 export function jobProgress(job: Pick<Job, "progress">): JobProgress {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { jobKind } from "../test/jobKinds";
-import { chosenParams } from "./jobKinds";
+import { chosenParams, modelFitsKind } from "./jobKinds";
 
 const train = jobKind("train");
 
@@ -28,5 +28,15 @@ describe("the settings a job's page lists first", () => {
     const { chosen, rest } = chosenParams("custom", { steps: 10 }, undefined);
     expect(chosen).toEqual([["steps", 10]]);
     expect(rest).toEqual([]);
+  });
+});
+
+describe("the model menu", () => {
+  it("offers a DeepDream or style job ConvNets only, other kinds any model", () => {
+    const convnet = { layers: [{ type: "InputLayer" }, { type: "Conv2D" }, { type: "Dense" }] };
+    const dense = { layers: [{ type: "InputLayer" }, { type: "Dense" }] };
+    expect([convnet, dense].filter((m) => modelFitsKind("deepdream", m))).toEqual([convnet]);
+    expect([convnet, dense].filter((m) => modelFitsKind("style_transfer", m))).toEqual([convnet]);
+    expect([convnet, dense].filter((m) => modelFitsKind("predict", m))).toEqual([convnet, dense]);
   });
 });

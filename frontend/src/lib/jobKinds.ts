@@ -32,3 +32,12 @@ export function chosenParams(
   }
   return { chosen, rest };
 }
+
+// Kinds that look through a network's convolutions: their model menu offers ConvNets only.
+const CONVNET_KINDS = new Set(["deepdream", "style_transfer"]);
+
+/** Whether a model belongs in a kind's model menu (`layers`: as the model list API gives them). */
+export function modelFitsKind(kind: string, model: { layers?: Record<string, unknown>[] }): boolean {
+  if (!CONVNET_KINDS.has(kind)) return true;
+  return (model.layers ?? []).some((layer) => typeof layer.type === "string" && layer.type.includes("Conv"));
+}

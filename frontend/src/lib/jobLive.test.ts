@@ -7,6 +7,16 @@ import { initialJobLive, jobLiveReducer, useJobLive, type JobLiveSources } from 
 const at = 0;
 
 describe("the live job state", () => {
+  it("shows a weights download as the job's progress and logs that it started", () => {
+    const at = 0;
+    const progress = { phase: "downloading weights", bytes: 1000, total: 4000 };
+    let state = jobLiveReducer(initialJobLive, { type: "progress", progress, at });
+    state = jobLiveReducer(state, { type: "progress", progress: { ...progress, bytes: 4000 }, at });
+    expect(state.status).toBe("running");
+    expect(state.progress).toEqual({ ...progress, bytes: 4000 });
+    expect(state.log.map((line) => line.text)).toEqual(["Started downloading weights."]);
+  });
+
   it("takes the snapshot, then adds each epoch as it comes", () => {
     let state = jobLiveReducer(initialJobLive, {
       type: "snapshot",

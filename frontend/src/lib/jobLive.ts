@@ -38,6 +38,7 @@ interface StreamEvents {
   snapshot: Snapshot;
   epoch: { epoch: number; epochs?: number; values?: Record<string, unknown> };
   step: { step: number; steps?: number; values?: Record<string, unknown> };
+  progress: { progress: JobProgress };
   status: { status: JobStatus; error?: JobError };
 }
 
@@ -46,6 +47,8 @@ export type JobLiveAction =
   | { type: "epoch"; epoch: number; epochs?: number; values: Record<string, unknown>; at: number }
   /** an optimisation step of an image job: a point on its curves, like an epoch */
   | { type: "step"; step: number; steps?: number; values: Record<string, unknown>; at: number }
+  /** a phase before the steps, e.g. the download of pretrained weights */
+  | { type: "progress"; progress: JobProgress; at: number }
   | { type: "status"; status: JobStatus; error?: JobError; at: number }
   | { type: "polled"; job: Job; metrics: EpochMetric[]; at: number }
   | { type: "transport"; transport: Transport };
@@ -126,6 +129,15 @@ export function jobLiveReducer(state: JobLiveState, action: JobLiveAction): JobL
         log: stepWorthLogging(action.step, action.steps)
           ? withLog(state, action.at, pointLine("Step", action.step, action.steps, action.values))
           : state.log,
+      };
+    }
+    case "progress": {
+      const starting = action.progress.phase !== undefined && action.progress.phase !== state.progress.phase;
+      return {
+        ...state,
+        status: state.status === null || state.status === "queued" ? "running" : state.status,
+        progress: action.progress,
+        log: starting ? withLog(state, action.at, `Started ${action.progress.phase}.`) : state.log,
       };
     }
     case "status": {
@@ -258,6 +270,9 @@ export function useJobLive(jobId: string, sources: JobLiveSources, onEnd?: (stat
       });
       on("step", (data) => {
         dispatch({ type: "step", step: data.step, steps: data.steps, values: data.values ?? {}, at: now() });
+      });
+      on("progress", (data) => {
+        dispatch({ type: "progress", progress: data.progress, at: now() });
       });
       on("status", (data) => {
         dispatch({ type: "status", status: data.status, error: data.error, at: now() });

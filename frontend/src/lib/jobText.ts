@@ -3,6 +3,10 @@ import type { Job } from "../api/types";
 import { jobProgress } from "../api/types";
 import { formatDuration, secondsBetween } from "./format";
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 export function ordinal(n: number): string {
   const tens = n % 100;
   const suffix =
@@ -13,16 +17,21 @@ export function ordinal(n: number): string {
 /** 0..1 for a job with known progress, else null. */
 export function progressFraction(job: Pick<Job, "status" | "progress">): number | null {
   if (job.status === "succeeded") return 1;
-  const { epoch, epochs, step, steps } = jobProgress(job);
+  const { epoch, epochs, step, steps, phase, bytes, total } = jobProgress(job);
+  if (phase && job.status === "running") return total && bytes !== undefined ? bytes / total : null;
   if (epochs && epoch !== undefined) return epoch / epochs;
   if (steps && step !== undefined) return step / steps;
   return null;
 }
 
 export function progressText(job: Pick<Job, "status" | "progress" | "queue_position">): string {
-  const { epoch, epochs, step, steps } = jobProgress(job);
+  const { epoch, epochs, step, steps, phase, bytes, total } = jobProgress(job);
   if (job.status === "queued") {
     return job.queue_position ? `${ordinal(job.queue_position)} in the queue` : "waiting";
+  }
+  if (phase && job.status === "running") {
+    const done = bytes !== undefined ? `: ${megabytes(bytes)}` : "";
+    return `${phase}${done}${total && bytes !== undefined ? ` of ${megabytes(total)}` : ""}`;
   }
   if (epochs) return `epoch ${epoch ?? 0} of ${epochs}`;
   if (steps) return `step ${step ?? 0} of ${steps}`;
@@ -37,4 +46,13 @@ export function jobDuration(
   if (job.status === "queued") return `waiting ${formatDuration(secondsBetween(job.created_at, null, now))}`;
   if (!job.started_at) return "—";
   return formatDuration(secondsBetween(job.started_at, job.finished_at, now));
+}
+
+/** Which weights a creative job looked through: the answer to "why does my dream look like noise". */
+export function weightsText(weights: string, network: unknown): string {
+  const name = typeof network === "string" ? network : "the network";
+  if (weights === "imagenet") return `ImageNet (${name}, as published by Keras)`;
+  if (weights === "random") return `random (${name} sees nothing: asked for)`;
+  if (weights === "trained") return `the model's own (${name})`;
+  return weights;
 }

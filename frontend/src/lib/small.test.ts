@@ -4,7 +4,7 @@ import { ApiError, apiErrorFrom, specIssues } from "../api/errors";
 import { needsCsrf, readCookie } from "./csrf";
 import { deviceText, devicesOf, workerActions } from "./fleet";
 import { formatBytes, formatDuration, formatMetric, formatPercent, kerasShape, secondsBetween } from "./format";
-import { jobDuration, ordinal, progressFraction, progressText } from "./jobText";
+import { jobDuration, ordinal, progressFraction, progressText, weightsText } from "./jobText";
 import { parseNumbers, readAnswer } from "./predictions";
 import { parseSpecText } from "./specText";
 import type { Job } from "../api/types";
@@ -35,6 +35,23 @@ describe("job progress in words", () => {
     expect(progressFraction(job({ status: "running", progress: {} }))).toBeNull();
     expect(ordinal(11)).toBe("11th");
     expect(ordinal(23)).toBe("23rd");
+  });
+
+  it("shows the download of pretrained weights before the first step", () => {
+    const downloading = job({
+      status: "running",
+      progress: { phase: "downloading weights", bytes: 20_000_000, total: 80_000_000 },
+    });
+    expect(progressText(downloading)).toBe("downloading weights: 20.0 MB of 80.0 MB");
+    expect(progressFraction(downloading)).toBeCloseTo(0.25);
+    const unknownSize = job({ status: "running", progress: { phase: "downloading weights", bytes: 5e6, total: null } });
+    expect(progressText(unknownSize)).toBe("downloading weights: 5.0 MB");
+    expect(progressFraction(unknownSize)).toBeNull();
+  });
+
+  it("says which weights a creative job used", () => {
+    expect(weightsText("imagenet", "vgg19")).toBe("ImageNet (vgg19, as published by Keras)");
+    expect(weightsText("random", "inception_v3")).toMatch(/^random/);
   });
 
   it("counts a running job's time from its start", () => {

@@ -28,7 +28,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
 import { useJobLive, type JobLiveSources } from "../lib/jobLive";
 import { chosenParams } from "../lib/jobKinds";
-import { jobDuration, progressFraction, progressText } from "../lib/jobText";
+import { jobDuration, progressFraction, progressText, weightsText } from "../lib/jobText";
 import { useNow } from "../lib/useNow";
 
 const LIVE_SOURCES: JobLiveSources = {
@@ -61,6 +61,7 @@ function Details({ job }: { job: Job }) {
   const spec = specs.data?.results.find((s) => s.id === job.spec);
   const kinds = useJobKinds();
   const schema = kinds.data?.find((k) => k.name === job.kind)?.params_schema;
+  const result = (job.result ?? {}) as Record<string, unknown>;
   const { chosen, rest } = chosenParams(job.kind, (job.params ?? {}) as Record<string, unknown>, schema);
   const param = ([name, value]: [string, unknown]) => (
     <Stat key={name} label={name.replace(/_/g, " ")}>
@@ -78,6 +79,11 @@ function Details({ job }: { job: Job }) {
         <Stat label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Stat>
       )}
       {chosen.map(param)}
+      {typeof result.weights === "string" && (
+        <Stat label="Weights">
+          <span data-testid="weights-used">{weightsText(result.weights, result.network)}</span>
+        </Stat>
+      )}
       <Stat label="Submitted">{formatDateTime(job.created_at)}</Stat>
       <Stat label="Started">{formatDateTime(job.started_at)}</Stat>
       <Stat label="Finished">{formatDateTime(job.finished_at)}</Stat>

@@ -8,7 +8,7 @@ import { FitCheck } from "../components/FitCheck";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
-import { isAdvancedParam } from "../lib/jobKinds";
+import { isAdvancedParam, modelFitsKind } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
 
 export function NewJobPage() {
@@ -50,6 +50,7 @@ export function NewJobPage() {
   const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
   const chosenSpec = specs.data?.results.find((s) => s.id === spec);
   const inputs = kind.inputs;
+  const fittingModels = models.data?.results.filter((m) => modelFitsKind(kind.name, m)) ?? [];
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -152,14 +153,15 @@ export function NewJobPage() {
                   value={model}
                   onChange={setModel}
                   placeholder={kind.needs_model ? "Choose a model…" : "None"}
-                  options={models.data?.results.map((m) => ({ value: m.id, label: m.name })) ?? []}
+                  options={fittingModels.map((m) => ({ value: m.id, label: m.name }))}
                   help={
-                    kind.needs_model &&
-                    models.data?.results.length === 0 && (
+                    fittingModels.length > 0 ? null : (models.data?.results.length ?? 0) > 0 ? (
+                      "None of your models fits this job (it needs convolution layers)."
+                    ) : kind.needs_model ? (
                       <>
                         No models yet. <Link to="/jobs/new?kind=train">Train one.</Link>
                       </>
-                    )
+                    ) : null
                   }
                 />
               )}

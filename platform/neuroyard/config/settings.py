@@ -13,6 +13,7 @@ import dj_database_url
 
 from neuroyard.config.env import env_bool, env_int, env_list
 from neuroyard_core.machine import default_job_memory_limit_mb
+from neuroyard_core.pretrained import KERAS_BASE_URL
 
 REPO_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("NEUROYARD_VAR_DIR", REPO_DIR / "var")).resolve()
@@ -170,9 +171,15 @@ NEUROYARD_INGEST_RESEND_AFTER_SECONDS = env_int("NEUROYARD_INGEST_RESEND_AFTER_S
 NEUROYARD_WORKER_CACHE = Path(
     os.environ.get("NEUROYARD_WORKER_CACHE", VAR_DIR / "worker-cache")
 ).resolve()
-# Pretrained VGG19 / InceptionV3 weights, under Keras' file names (`manage.py import_weights`);
-# the image jobs never download them and run with random weights when they are missing.
+# Pretrained VGG19 / InceptionV3 / ... weights, under Keras' file names. A job that needs one
+# missing here downloads it from Keras' published URL (NEUROYARD_WEIGHTS_BASE_URL replaces the
+# host) and checks its digest; with NEUROYARD_WEIGHTS_DOWNLOAD=0 (air-gapped sites) it fails as
+# weights_unavailable instead, and `manage.py import_weights` installs files by hand.
 NEUROYARD_WEIGHTS_DIR = Path(os.environ.get("NEUROYARD_WEIGHTS_DIR", VAR_DIR / "weights")).resolve()
+NEUROYARD_WEIGHTS_DOWNLOAD = env_bool("NEUROYARD_WEIGHTS_DOWNLOAD", default=True)
+NEUROYARD_WEIGHTS_BASE_URL = os.environ.get("NEUROYARD_WEIGHTS_BASE_URL", KERAS_BASE_URL)
+# Seconds to connect, and the longest silence mid-file before the download resumes elsewhere.
+NEUROYARD_WEIGHTS_TIMEOUT_SECONDS = env_int("NEUROYARD_WEIGHTS_TIMEOUT_SECONDS", 30)
 # Synchronous predictions (POST /api/v1/models/{id}/predict/): the web waits this long for the
 # inference worker's answer, then answers 202 with a URL to poll; answers are kept this long.
 NEUROYARD_PREDICT_TIMEOUT_MS = env_int("NEUROYARD_PREDICT_TIMEOUT_MS", 10_000)

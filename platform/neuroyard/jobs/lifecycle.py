@@ -111,6 +111,14 @@ def job_record_steps(
         publish(job_id, {"type": "step", "step": step, "steps": total, "values": values})
 
 
+def job_record_progress(*, job_id: str, progress: dict[str, Any]) -> None:
+    """A running job's progress outside its steps and epochs: {"phase": ..., ...}."""
+    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
+        progress=progress, heartbeat_at=timezone.now()
+    )
+    publish(job_id, {"type": "progress", "progress": progress})
+
+
 def job_finish(
     *, job_id: str, worker: str, status: str, result: dict[str, Any] | None = None
 ) -> bool:

@@ -29,6 +29,12 @@ class TrainedModelOutput(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     size_bytes = serializers.IntegerField(source="artifact.size_bytes")
     sha256 = serializers.CharField(source="artifact.sha256")
+    layers = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text="The Keras layers: {name, type, output_shape, params, trainable}, nested models' "
+        "included (a ConvNet has a type with 'Conv').",
+    )
 
     class Meta:
         model = TrainedModel
@@ -46,6 +52,7 @@ class TrainedModelOutput(serializers.ModelSerializer):
             "class_names",
             "metrics",
             "param_count",
+            "layers",
             "size_bytes",
             "sha256",
             "created_at",

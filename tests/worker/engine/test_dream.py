@@ -94,13 +94,11 @@ def test_a_dense_layer_gives_no_feature_maps_to_dream_on(convnet: Path) -> None:
     assert error.value.code == "layer_unknown"
 
 
-def test_inception_v3_dreams_with_random_weights_when_none_are_installed(
-    tmp_path: Path,
-) -> None:
+def test_inception_v3_dreams_with_random_weights_when_given_no_file() -> None:
     picture = smooth_picture(60, 90)  # smaller than InceptionV3's 75 pixels: enlarged to fit
     request = DreamRequest(
         image=picture,
-        network=KerasApplication("inception_v3", weights_dir=tmp_path),
+        network=KerasApplication("inception_v3"),
         octaves=2,
         steps_per_octave=2,
     )

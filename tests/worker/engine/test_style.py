@@ -31,7 +31,7 @@ def vgg_request(**changes: object) -> StyleRequest:
     request = StyleRequest(
         content=smooth_picture(30, 40),
         style=stripes_picture(36, 36),
-        network=KerasApplication("vgg19", weights_dir=None),
+        network=KerasApplication("vgg19"),
         steps=80,
         output_size=48,
         frame_every=20,
@@ -114,7 +114,7 @@ def mixed_float16() -> Iterator[None]:
 
 
 def test_gram_matrices_and_losses_stay_float32_under_mixed_precision(mixed_float16: None) -> None:
-    network = load_network(KerasApplication("vgg19", weights_dir=None))
+    network = load_network(KerasApplication("vgg19"))
     unit = smooth_picture(32, 32) / 255.0
     step = StyleStep(
         network,

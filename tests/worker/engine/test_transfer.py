@@ -199,7 +199,7 @@ def test_a_head_spec_that_does_not_take_the_features_is_refused(digits_mlp: Path
 
 @pytest.mark.parametrize(("backbone", "channels"), [("mobilenet_v2", 1), ("resnet50", 3)])
 def test_the_preprocessing_layer_is_the_backbones_own(backbone: str, channels: int) -> None:
-    preprocess = build_backbone(backbone, weights_dir=None).preprocess  # type: ignore[arg-type]
+    preprocess = build_backbone(backbone, weights_file=None).preprocess  # type: ignore[arg-type]
     samples = np.random.default_rng(0).random((2, 4, 4, channels), dtype=np.float32)
 
     layer = _preprocessing(preprocess, channels, (0.0, 1.0))

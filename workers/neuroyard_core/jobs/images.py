@@ -25,6 +25,11 @@ Layers = Annotated[list[LayerName], Field(min_length=1, max_length=16)]
 
 _MIXED_PRECISION = "float16 compute on GPUs (ignored on CPU); losses stay float32."
 _XLA = "Compile the optimisation step with XLA."
+_WEIGHTS = (
+    "The Keras application's weights: ImageNet's (downloaded the first time a job needs them) or "
+    "random ones (the network sees nothing: for trying the job out). A job's model uses its own."
+)
+Weights = Literal["imagenet", "random"]
 
 
 def validate_image_input(name: str, upload: IO[bytes]) -> None:
@@ -60,6 +65,7 @@ class DeepDreamParams(BaseModel):
     seed: StrictInt = Field(
         0, ge=0, le=2**31 - 1, description="Seeds the random roll of the tiles."
     )
+    weights: Weights = Field("imagenet", description=_WEIGHTS)
     mixed_precision: StrictBool = Field(False, description=_MIXED_PRECISION)
     xla: StrictBool = Field(False, description=_XLA)
 
@@ -98,6 +104,7 @@ class StyleTransferParams(BaseModel):
     frame_every: StrictInt = Field(
         100, ge=0, le=20_000, description="Keep an intermediate image every this many steps."
     )
+    weights: Weights = Field("imagenet", description=_WEIGHTS)
     mixed_precision: StrictBool = Field(False, description=_MIXED_PRECISION)
     xla: StrictBool = Field(False, description=_XLA)
 

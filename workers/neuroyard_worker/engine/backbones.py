@@ -1,8 +1,8 @@
 """Keras applications (VGG19, InceptionV3, MobileNetV2, ResNet50) built with weights from a local
-folder, never the net.
+file, never the net.
 
-With the weights file in `weights_dir` (under Keras' own file name) the network is ImageNet's;
-without it, the network keeps random weights and says so. Nothing here downloads.
+Given Keras' weights file the network is ImageNet's; given none, it has random weights and says
+so. Nothing here downloads: the runner gets the file first (neuroyard_core.pretrained_download).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Literal
 import keras
 import tensorflow as tf
 
-from neuroyard_core.pretrained import weights_path
 from neuroyard_worker.engine.errors import EngineError
 
 BackboneName = Literal["inception_v3", "vgg19", "mobilenet_v2", "resnet50"]
@@ -32,9 +31,12 @@ class Backbone:
     min_side: int  # the smallest image side the network takes
 
 
-def build_backbone(name: BackboneName, *, weights_dir: Path | None) -> Backbone:
-    """Built in the global dtype policy (see devices.configure_devices for mixed precision)."""
-    path = weights_path(name, weights_dir)
+def build_backbone(name: BackboneName, *, weights_file: Path | None) -> Backbone:
+    """Built in the global dtype policy (see devices.configure_devices for mixed precision).
+
+    `weights_file`: Keras' ImageNet weights file; None: random weights.
+    """
+    path = weights_file
     constructor, preprocess, min_side = _APPLICATIONS[name]
     try:
         # A local path or None: keras.applications downloads only for weights="imagenet".

@@ -30,7 +30,7 @@ DEFAULT_MIN_SIDE = 32
 @dataclass(frozen=True)
 class KerasApplication:
     name: BackboneName
-    weights_dir: Path | None = None  # where the pretrained weights file may be; None: random
+    weights_file: Path | None = None  # Keras' ImageNet weights file; None: random weights
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Network:
 
 def load_network(source: NetworkSource) -> Network:
     if isinstance(source, KerasApplication):
-        backbone = build_backbone(source.name, weights_dir=source.weights_dir)
+        backbone = build_backbone(source.name, weights_file=source.weights_file)
         return Network(
             model=backbone.model,
             name=source.name,

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from neuroyard_core.pretrained import WEIGHTS_FILES
+from neuroyard_core.pretrained import WEIGHTS_FILES, weights_path
 from neuroyard_core.spec import NetworkSpec
 from neuroyard_core.spec.compilation import AdamSpec
 from neuroyard_core.spec.shapes import format_shape
@@ -205,7 +205,8 @@ def _from_backbone(
             "spec_incompatible",
             f"{name} takes images; the dataset's samples have shape {format_shape(input_shape)}",
         )
-    backbone = build_backbone(name, weights_dir=request.weights_dir)  # type: ignore[arg-type]
+    weights_file = weights_path(name, request.weights_dir)
+    backbone = build_backbone(name, weights_file=weights_file)  # type: ignore[arg-type]
     backbone.model.trainable = True
     inputs = keras.Input(input_shape, name="image")
     x = inputs

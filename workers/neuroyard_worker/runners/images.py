@@ -11,6 +11,7 @@ import numpy as np
 from django.conf import settings
 
 from neuroyard.jobs.models import Artifact
+from neuroyard_core.pretrained_download import WeightsSource, pretrained_weights
 from neuroyard_worker.engine.backbones import BackboneName
 from neuroyard_worker.engine.images import Picture, read_picture, write_png
 from neuroyard_worker.engine.networks import KerasApplication, NetworkSource, TrainedNetwork
@@ -18,10 +19,24 @@ from neuroyard_worker.runtime.job_run import JobRun
 
 
 def network_source(run: JobRun, application: BackboneName) -> NetworkSource:
-    """The job's model when it has one, else the Keras application with local weights."""
+    """The job's model when it has one, else the Keras application with the weights the job
+    asks for: ImageNet's (downloaded now if missing and allowed, else weights_unavailable) or
+    random ones."""
     if run.job.model is not None:
         return TrainedNetwork(run.model_path())
-    return KerasApplication(application, weights_dir=Path(settings.NEUROYARD_WEIGHTS_DIR))
+    if run.params().get("weights") == "random":
+        return KerasApplication(application)
+    path = pretrained_weights(application, source=weights_source(), on_download=run.report_download)
+    return KerasApplication(application, weights_file=path)
+
+
+def weights_source() -> WeightsSource:
+    return WeightsSource(
+        weights_dir=Path(settings.NEUROYARD_WEIGHTS_DIR),
+        download=settings.NEUROYARD_WEIGHTS_DOWNLOAD,
+        base_url=settings.NEUROYARD_WEIGHTS_BASE_URL,
+        timeout=settings.NEUROYARD_WEIGHTS_TIMEOUT_SECONDS,
+    )
 
 
 def network_name(run: JobRun, application: BackboneName) -> str:

@@ -16,6 +16,7 @@ from neuroyard.jobs.lifecycle import (
     job_cancel_requested,
     job_heartbeat,
     job_record_epoch,
+    job_record_progress,
     job_record_steps,
 )
 from neuroyard.jobs.models import Artifact, Job
@@ -47,6 +48,7 @@ class JobRun:
         self._unsaved_steps: list[tuple[int, dict[str, float]]] = []
         self._steps_total = 0
         self._steps_saved_at = time.monotonic()
+        self._download_reported_at: float | None = None
 
     def __enter__(self) -> JobRun:
         self._thread.start()
@@ -86,6 +88,15 @@ class JobRun:
             job_record_steps(job_id=self.job_id, steps=self._unsaved_steps, total=self._steps_total)
             self._unsaved_steps = []
         self._steps_saved_at = time.monotonic()
+
+    def report_download(self, done: int, total: int | None) -> None:
+        """Bytes of pretrained weights downloaded so far (neuroyard_core.pretrained_download)."""
+        now = time.monotonic()
+        last = self._download_reported_at
+        if last is None or done == total or now - last >= PROGRESS_FLUSH_SECONDS:
+            self._download_reported_at = now
+            progress = {"phase": "downloading weights", "bytes": done, "total": total}
+            job_record_progress(job_id=self.job_id, progress=progress)
 
     # -- outputs ---------------------------------------------------------------------------
     def store_artifact(self, *, path: Path, kind: str, name: str, content_type: str) -> Artifact:
