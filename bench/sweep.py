@@ -67,25 +67,27 @@ def run_sweep(early_stopping: str, data: Path, folder: Path) -> dict[str, Any]:
         sampler=searcher_sampler(settings, trials_so_far=0),
         pruner=searcher_pruner(settings, max_epochs=EPOCHS),
     )
-    epochs, best, started = 0, 0.0, time.perf_counter()
-    for number in range(24):
-        trial = study.ask()
-        spec, params = trial_job_inputs(
-            spec=SPEC, params=PARAMS, values=suggest_values(trial, settings)
-        )
+    spent = {"epochs": 0}
+    started = time.perf_counter()
+
+    def objective(trial: optuna.Trial) -> float:
+        values = suggest_values(trial, settings)
+        spec, params = trial_job_inputs(spec=SPEC, params=PARAMS, values=values)
         reporter = _TrialReporter(trial, settings.metric)
         train(
-            TrainRequest(spec=spec, data_path=data, model_path=folder / f"{number}.keras",
+            TrainRequest(spec=spec, data_path=data, model_path=folder / f"{trial.number}.keras",
                          epochs=params["epochs"], batch_size=params["batch_size"],
                          validation_split=params["validation_split"], seed=params["seed"]),
             reporter,
         )  # fmt: skip
-        epochs += reporter.epochs
+        spent["epochs"] += reporter.epochs
         if reporter.pruned:
-            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-        else:
-            study.tell(trial, reporter.last)
-            best = max(best, reporter.last or 0.0)
+            raise optuna.TrialPruned()
+        return float(reporter.last or 0.0)
+
+    # optimize, not ask/tell: the grid sampler stops the study from inside it when done
+    study.optimize(objective, n_trials=24)
+    best, epochs = study.best_value, spent["epochs"]
     return {"best": best, "epochs": epochs, "seconds": time.perf_counter() - started}
 
 
