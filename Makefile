@@ -70,6 +70,7 @@ bench: install
 	$(PY) -m bench.resumable_upload
 	$(PY) -m bench.predict
 	$(PY) -m bench.gan
+	$(PY) -m bench.sweep
 
 chaos: install
 	$(PY) -m bench.chaos

@@ -23,12 +23,14 @@ from neuroyard.registry.exports import EXPORT_TASK
 from neuroyard.registry.inference import PREDICT_TASK
 from neuroyard.registry.model_check import MODEL_CHECK_TASK, models_resend_checks
 from neuroyard_core.jobs import RUN_JOB_TASK, job_kinds
+from neuroyard_core.sweeps import SWEEP_ADVANCE_TASK
 from neuroyard_worker.inference.exports import export_model as run_export
 from neuroyard_worker.inference.model_check import check_uploaded_model
 from neuroyard_worker.runtime import fleet, job_logs  # noqa: F401 - their Celery signal hooks
 from neuroyard_worker.runtime.dataset_ingest import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime.executor import execute
 from neuroyard_worker.runtime.identity import process_identity
+from neuroyard_worker.sweeps.controller import running_sweep_ids, sweep_advance
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +115,24 @@ def reconcile() -> dict[str, int]:
     )
     for upload_id in expired:
         log.info("upload %s: idle too long; deleted", upload_id)
+    # trials ended while no controller looked (a killed worker's job failed at its cap...)
+    sweeps = running_sweep_ids()
+    for sweep_id in sweeps:
+        advance_sweep(sweep_id)
     return {
         "requeued_stale": len(stale),
         "resent_lost": len(lost),
         "resent_ingestions": len(stuck),
         "resent_model_checks": len(checking),
         "expired_uploads": len(expired),
+        "sweeps_advanced": len(sweeps),
     }
+
+
+@shared_task(name=SWEEP_ADVANCE_TASK)
+def advance_sweep(sweep_id: str) -> str:
+    """Tell Optuna how ended trials did, start trials while the budget lasts, end the sweep."""
+    return sweep_advance(sweep_id)
 
 
 @shared_task(name="neuroyard.ping", ignore_result=False)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "neuroyard.jobs",
     "neuroyard.registry",
     "neuroyard.fleet",
+    "neuroyard.sweeps",
 ]
 
 MIDDLEWARE = [
@@ -314,7 +315,10 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_ROUTES = {"neuroyard.reconcile": {"queue": "control"}}
+CELERY_TASK_ROUTES = {
+    "neuroyard.reconcile": {"queue": "control"},
+    "neuroyard.sweep_advance": {"queue": "control"},
+}
 CELERY_BEAT_SCHEDULE = {
     "reconcile": {
         "task": "neuroyard.reconcile",

@@ -17,6 +17,7 @@ api_v1 = [
     path("specs/", include("neuroyard.specs.urls")),
     path("templates/", include("neuroyard.specs.template_urls")),
     path("models/", include("neuroyard.registry.urls")),
+    path("sweeps/", include("neuroyard.sweeps.urls")),
     path("", include("neuroyard.jobs.urls")),
     path("", include("neuroyard.fleet.urls")),
 ]

@@ -44,6 +44,7 @@ class JobOutput(serializers.ModelSerializer):
             "params",
             "dataset",
             "spec",
+            "sweep",
             "attempt",
             "worker",
             "cancel_requested",
@@ -123,6 +124,7 @@ class JobListCreateApi(PaginatedList, APIView):
         kind = serializers.CharField(
             max_length=64, required=False, help_text="A name from GET /api/v1/job-kinds/."
         )
+        sweep = serializers.UUIDField(required=False, help_text="Only this sweep's trials.")
 
         def validate_kind(self, kind: str) -> str:
             if kind not in job_kinds():

@@ -78,6 +78,16 @@ def job_cancel_requested(*, job_id: str) -> bool:
     return Job.objects.filter(id=job_id, cancel_requested=True).exists()
 
 
+def job_request_prune(*, job_id: str) -> bool:
+    """A sweep's searcher stops this trial: it stops at its next batch, as if cancelled, and
+    ends as pruned wherever it ends (its own process, or the reconciler after a crash)."""
+    return bool(
+        Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
+            cancel_requested=True, prune_requested=True
+        )
+    )
+
+
 def job_record_epoch(*, job_id: str, epoch: int, epochs: int, values: dict[str, float]) -> None:
     """Store one epoch's metrics once; a replayed epoch keeps its first record."""
     try:
@@ -153,8 +163,9 @@ def _end_lost(job: Job) -> None:
     """End a running job whose worker died and that must not run again."""
     same = Job.objects.filter(id=job.id, status=Job.Status.RUNNING, worker=job.worker)
     if job.cancel_requested:
-        ended = same.update(status=Job.Status.CANCELLED, finished_at=timezone.now())
-        event: dict[str, Any] = {"type": "status", "status": Job.Status.CANCELLED}
+        stopped = Job.Status.PRUNED if job.prune_requested else Job.Status.CANCELLED
+        ended = same.update(status=stopped, finished_at=timezone.now())
+        event: dict[str, Any] = {"type": "status", "status": stopped}
     else:
         error = {
             "code": "worker_lost",

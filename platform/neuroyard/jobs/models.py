@@ -15,9 +15,12 @@ class Job(OwnedModel):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         CANCELLED = "cancelled"
+        # A sweep's trial its searcher stopped early: neither the job's fault (failed) nor the
+        # user's decision (cancelled); its metrics stand, it registers no model.
+        PRUNED = "pruned"
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
-    FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+    FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.PRUNED)
 
     kind = models.CharField(max_length=32, db_index=True)
     queue = models.CharField(max_length=64)
@@ -47,6 +50,11 @@ class Job(OwnedModel):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # Set with cancel_requested when a sweep's searcher prunes the trial: it then ends as pruned.
+    prune_requested = models.BooleanField(default=False)
+    sweep = models.ForeignKey(
+        "sweeps.Sweep", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
     # Queued jobs start by priority, then by age; moving a job to the front of its queue
     # raises it above every other queued job's (neuroyard.fleet.services.queue_job_to_front).
     priority = models.IntegerField(default=0)

@@ -6,8 +6,12 @@ from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.jobs.models import Artifact, Job
 
 
-def job_list(*, user: Any, status: str | None = None, kind: str | None = None) -> QuerySet[Job]:
+def job_list(
+    *, user: Any, status: str | None = None, kind: str | None = None, sweep: Any = None
+) -> QuerySet[Job]:
     jobs = owned_by(Job.objects.all(), user)
+    if sweep:
+        jobs = jobs.filter(sweep_id=sweep)
     if status:
         jobs = jobs.filter(status=status)
     if kind:

@@ -43,8 +43,14 @@ def job_create(
     spec: ModelSpec | None = None,
     model: TrainedModel | None = None,
     inputs: Mapping[str, UploadedFile] | None = None,
+    spec_snapshot: dict[str, Any] | None = None,
+    sweep: Any = None,
 ) -> Job:
+    """`spec_snapshot`, when given, is the network the job trains instead of `spec`'s own (a
+    sweep's trial: the spec with the trial's values)."""
     job_kind = job_kind_get(kind)
+    if spec_snapshot is None and spec is not None:
+        spec_snapshot = spec.spec
     clean = job_kind.validate_params(params)
     if model is not None:
         model_require_ready(model=model)
@@ -54,7 +60,7 @@ def job_create(
             kind=kind,
             params=clean,
             dataset=dataset,
-            spec=spec.spec if spec is not None else None,
+            spec=spec_snapshot,
             model=model,
             inputs=inputs,
             memory_available=job_memory_available(queue=job_kind.queue),
@@ -73,7 +79,8 @@ def job_create(
         dataset=dataset,
         spec=spec,
         model=model,
-        spec_snapshot=spec.spec if spec is not None else None,
+        spec_snapshot=spec_snapshot,
+        sweep=sweep,
         max_attempts=settings.NEUROYARD_MAX_ATTEMPTS,
     )
     for name, upload in inputs.items():

@@ -21,6 +21,7 @@ from neuroyard_worker.runtime.checkpoints import (
 )
 from neuroyard_worker.runtime.job_run import JobRun
 from neuroyard_worker.runtime.outcome import RunOutcome
+from neuroyard_worker.sweeps.controller import trial_epoch_ended
 
 
 class _CheckpointingReporter:
@@ -33,6 +34,9 @@ class _CheckpointingReporter:
     def epoch_ended(self, epoch: int, metrics: dict[str, float]) -> None:
         checkpoint_upload(job_id=self.run.job_id, local_dir=self.run.checkpoint_dir())
         self.run.epoch_ended(epoch, metrics)
+        # a sweep's trial: its searcher may stop it here, at the epoch boundary
+        if trial_epoch_ended(self.run.job, epoch, metrics):
+            self.run.prune()
 
     def stop_requested(self) -> bool:
         return self.run.stop_requested()

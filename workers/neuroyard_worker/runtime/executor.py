@@ -11,6 +11,7 @@ from django.conf import settings
 
 from neuroyard.jobs.lifecycle import job_claim, job_fail, job_finish
 from neuroyard.jobs.models import Job
+from neuroyard.sweeps.services import sweep_advance_soon
 from neuroyard_core.errors import CodedError
 from neuroyard_core.jobs import job_kind_get
 from neuroyard_worker.runtime.identity import lease_holder_is_dead
@@ -37,10 +38,24 @@ def execute(job_id: str, *, worker: str) -> str:
             if code == "job_error":
                 log.exception("job %s failed", job_id)
             job_fail(job_id=job_id, worker=worker, code=code, message=message)
+            _trial_ended(job)
             return Job.Status.FAILED
-    status = Job.Status.CANCELLED if outcome.cancelled else Job.Status.SUCCEEDED
+    if run.pruned:
+        status = Job.Status.PRUNED
+    else:
+        status = Job.Status.CANCELLED if outcome.cancelled else Job.Status.SUCCEEDED
     job_finish(job_id=job_id, worker=worker, status=status, result=outcome.result)
+    _trial_ended(job)
     return status
+
+
+def _trial_ended(job: Job) -> None:
+    """A sweep's trial ended: its controller starts the next one now, not at the next tick."""
+    if job.sweep_id is not None:
+        try:
+            sweep_advance_soon(sweep_id=job.sweep_id)
+        except Exception:  # the reconciler advances every running sweep anyway
+            log.exception("job %s: could not notify sweep %s", job.id, job.sweep_id)
 
 
 def _runner(kind: str) -> Callable[[JobRun], RunOutcome]:

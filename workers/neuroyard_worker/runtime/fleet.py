@@ -153,7 +153,7 @@ def _on_task_postrun(sender: Any = None, retval: object = None, state: str = "",
     """In the job's process: count how the job ended on this worker."""
     if sender is None or sender.name != RUN_JOB_TASK:
         return
-    if retval in (Job.Status.SUCCEEDED, Job.Status.CANCELLED):
+    if retval in (Job.Status.SUCCEEDED, Job.Status.CANCELLED, Job.Status.PRUNED):
         worker_count_job(name=sender.request.hostname, failed=False)
     elif retval == Job.Status.FAILED or state == "FAILURE":
         worker_count_job(name=sender.request.hostname, failed=True)

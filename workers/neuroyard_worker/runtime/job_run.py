@@ -18,6 +18,7 @@ from neuroyard.jobs.lifecycle import (
     job_record_epoch,
     job_record_progress,
     job_record_steps,
+    job_request_prune,
 )
 from neuroyard.jobs.models import Artifact, Job
 from neuroyard_core.errors import CodedError
@@ -44,6 +45,7 @@ class JobRun:
         self._stop = threading.Event()
         self._cancel = threading.Event()
         self._lease_lost = threading.Event()
+        self._pruned = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"job-{job.id}", daemon=True)
         self._unsaved_steps: list[tuple[int, dict[str, float]]] = []
         self._steps_total = 0
@@ -73,7 +75,16 @@ class JobRun:
         job_record_epoch(job_id=self.job_id, epoch=epoch, epochs=epochs, values=metrics)
 
     def stop_requested(self) -> bool:
-        return self._cancel.is_set() or self._lease_lost.is_set()
+        return self._cancel.is_set() or self._lease_lost.is_set() or self._pruned.is_set()
+
+    def prune(self) -> None:
+        """The sweep's searcher stopped this trial: it stops at its next batch, ends as pruned."""
+        job_request_prune(job_id=self.job_id)
+        self._pruned.set()
+
+    @property
+    def pruned(self) -> bool:
+        return self._pruned.is_set()
 
     # -- step progress (image jobs) --------------------------------------------------------
     def report_progress(self, step: int, total: int, values: dict[str, float]) -> None:

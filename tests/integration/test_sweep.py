@@ -1,0 +1,94 @@
+"""A sweep on the real stack: six trials with early stopping spread over two gpu workers, one
+worker killed mid-sweep. Every trial ends once, none fails, the weak are pruned, and the sweep
+ends with its best trial's model registered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from neuroyard.jobs.models import Job
+from neuroyard.registry.models import TrainedModel
+from neuroyard.sweeps.models import Sweep
+from tests.conftest import digits_arrays, mlp_spec, npz_upload, wait_for_ingestion
+from tests.integration.test_job_recovery import FAST_RECOVERY, Client, epochs_recorded
+from tests.stack import Stack, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stack]:  # noqa: ANN001
+    with django_db_blocker.unblock():
+        platform = Stack(tmp_path_factory.mktemp("sweep"), gpu_workers=2, env=FAST_RECOVERY)
+    yield platform
+    platform.stop()
+
+
+def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, user):  # noqa: ANN001
+    client = Client(stack, Token.objects.create(user=user).key)
+    dataset = client.post("/datasets/", files={"file": npz_upload("d.npz", **digits_arrays())})
+    wait_for_ingestion(lambda: client.get(f"/datasets/{dataset['id']}/"))
+    spec = mlp_spec(hidden=16)
+    spec["layers"][1]["name"] = "hidden"
+    spec_id = client.post("/specs/", json={"name": "mlp", "spec": spec})["id"]
+    sweep = client.post(
+        "/sweeps/",
+        json={
+            "name": "digits search",
+            "dataset": dataset["id"],
+            "spec": spec_id,
+            "params": {"epochs": 9, "batch_size": 32, "validation_split": 0.2, "seed": 1},
+            "settings": {
+                "space": [
+                    {"name": "learning_rate", "type": "choice", "values": [0.0001, 0.01]},
+                    {"name": "hidden.units", "type": "choice", "values": [4, 16, 32]},
+                ],
+                "searcher": "grid",
+                "early_stopping": "asha",
+                "metric": "val_accuracy",
+                "budget": {"trials": 6},
+                "parallelism": 2,
+            },
+        },
+    )
+    # one trial well under way on the first worker: kill that worker
+    doomed = stack.gpu_workers[0]
+    name = "stack-gpu0@"
+    wait_for(
+        lambda: Job.objects.filter(
+            sweep_id=sweep["id"], status="running", worker__startswith=name,
+            progress__epoch__gte=2,
+        ).exists(),
+        timeout=300, every=0.05,
+    )  # fmt: skip
+    doomed.kill()
+
+    try:
+        ended = wait_for(
+            lambda: Sweep.objects.filter(id=sweep["id"], status__in=Sweep.FINAL_STATUSES).first(),
+            timeout=600,
+            every=0.5,
+        )
+    except AssertionError:
+        raise AssertionError(f"the sweep did not end:\n{stack.logs()}") from None
+    body = client.get(f"/sweeps/{sweep['id']}/")
+    assert ended.status == "succeeded", body
+    trials = body["trials"]
+    assert [t["number"] for t in trials] == list(range(6))
+    jobs = {job.id: job for job in Job.objects.filter(sweep_id=sweep["id"])}
+    assert len(jobs) == 6  # one job per trial, none started twice
+    assert {job.status for job in jobs.values()} <= {"succeeded", "pruned"}
+    assert any(job.status == "pruned" for job in jobs.values())
+    assert any(job.attempt == 2 for job in jobs.values())  # the killed worker's trial resumed
+    for job in jobs.values():  # each epoch trained and recorded once
+        assert epochs_recorded(job) == list(range(1, len(epochs_recorded(job)) + 1))
+    best = ended.best_trial
+    assert best is not None and best.state == "complete"
+    assert best.value == max(t["value"] for t in trials if t["state"] == "complete")
+    assert ended.best_model == TrainedModel.objects.get(job_id=best.job_id)
+    assert body["best_model"] == str(ended.best_model_id)
+    listed = client.get(f"/jobs/?sweep={sweep['id']}")["results"]
+    assert {job["sweep"] for job in listed} == {sweep["id"]}
