@@ -601,6 +601,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sweeps/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
+         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
+         *     `limit` / `offset` parameters rather than a bare array.
+         */
+        get: operations["v1_sweeps_list"];
+        put?: never;
+        /**
+         * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
+         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
+         *     `limit` / `offset` parameters rather than a bare array.
+         */
+        post: operations["v1_sweeps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_sweeps_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["v1_sweeps_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/": {
         parameters: {
             query?: never;
@@ -910,6 +968,8 @@ export interface components {
             dataset?: string | null;
             /** Format: uuid */
             spec?: string | null;
+            /** Format: uuid */
+            sweep?: string | null;
             /** Format: int64 */
             attempt?: number;
             worker?: string;
@@ -937,9 +997,10 @@ export interface components {
          *     * `succeeded` - Succeeded
          *     * `failed` - Failed
          *     * `cancelled` - Cancelled
+         *     * `pruned` - Pruned
          * @enum {string}
          */
-        JobStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        JobStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "pruned";
         LayerRowOutput: {
             name: string;
             type: string;
@@ -1023,6 +1084,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["SpecOutput"][];
+        };
+        PaginatedSweepOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["SweepOutput"][];
         };
         PaginatedTrainedModelOutputList: {
             /** @example 123 */
@@ -1136,13 +1212,13 @@ export interface components {
             batch_size?: number;
         };
         /**
-         * @description * `idle` - Idle
-         *     * `busy` - Busy
-         *     * `draining` - Draining
-         *     * `offline` - Offline
+         * @description * `running` - Running
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         *     * `cancelled` - Cancelled
          * @enum {string}
          */
-        StateEnum: "idle" | "busy" | "draining" | "offline";
+        StatusAc2Enum: "running" | "succeeded" | "failed" | "cancelled";
         /** @description specs.services.summary_as_dict: the layer table, the totals Keras counts, memory. */
         SummaryOutput: {
             layers: components["schemas"]["LayerRowOutput"][];
@@ -1152,6 +1228,65 @@ export interface components {
             input_shape: number[];
             output_shape: number[];
             memory: components["schemas"]["MemoryOutput"];
+        };
+        SweepDetailOutput: {
+            /** Format: uuid */
+            readonly id: string;
+            name: string;
+            status?: components["schemas"]["StatusAc2Enum"];
+            /** Format: uuid */
+            dataset?: string | null;
+            /** Format: uuid */
+            spec?: string | null;
+            params?: unknown;
+            settings: unknown;
+            cancel_requested?: boolean;
+            /** @description The best trial's number, once ended. */
+            readonly best_trial: number | null;
+            /** Format: uuid */
+            best_model?: string | null;
+            error_code?: string;
+            error_message?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            readonly trials: components["schemas"]["TrialOutput"][];
+            readonly best_so_far: components["schemas"]["TrialOutput"] | null;
+        };
+        SweepListCreateInputRequest: {
+            name: string;
+            /** Format: uuid */
+            dataset: string;
+            /** Format: uuid */
+            spec: string;
+            /** @description The trials' train params, before searching. */
+            params?: unknown;
+            /** @description space, searcher (grid|random|tpe), early_stopping (none|asha|hyperband), min_epochs, reduction_factor, metric, direction, budget {trials, epochs}, parallelism, seed. */
+            settings: unknown;
+        };
+        SweepOutput: {
+            /** Format: uuid */
+            readonly id: string;
+            name: string;
+            status?: components["schemas"]["StatusAc2Enum"];
+            /** Format: uuid */
+            dataset?: string | null;
+            /** Format: uuid */
+            spec?: string | null;
+            params?: unknown;
+            settings: unknown;
+            cancel_requested?: boolean;
+            /** @description The best trial's number, once ended. */
+            readonly best_trial: number | null;
+            /** Format: uuid */
+            best_model?: string | null;
+            error_code?: string;
+            error_message?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
         };
         TemplateOutput: {
             key: string;
@@ -1228,6 +1363,30 @@ export interface components {
          * @enum {string}
          */
         TrainedModelOutputStatusEnum: "checking" | "ready" | "invalid";
+        TrialOutput: {
+            /** Format: int64 */
+            number: number;
+            /** Format: uuid */
+            job: string;
+            values: unknown;
+            state?: components["schemas"]["TrialOutputStateEnum"];
+            /** Format: double */
+            value?: number | null;
+            /** @description The trial job's status. */
+            status: string;
+            /** @description {epoch, epochs} so far. */
+            epochs: unknown;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `running` - Running
+         *     * `complete` - Complete
+         *     * `pruned` - Pruned
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        TrialOutputStateEnum: "running" | "complete" | "pruned" | "failed";
         WorkerOutput: {
             readonly id: number;
             name: string;
@@ -1236,7 +1395,7 @@ export interface components {
             pid: number;
             queues?: unknown;
             devices?: unknown;
-            state?: components["schemas"]["StateEnum"];
+            state?: components["schemas"]["WorkerOutputStateEnum"];
             readonly current_job: {
                 [key: string]: unknown;
             } | null;
@@ -1252,6 +1411,14 @@ export interface components {
             /** Format: date-time */
             started_at: string;
         };
+        /**
+         * @description * `idle` - Idle
+         *     * `busy` - Busy
+         *     * `draining` - Draining
+         *     * `offline` - Offline
+         * @enum {string}
+         */
+        WorkerOutputStateEnum: "idle" | "busy" | "draining" | "offline";
     };
     responses: never;
     parameters: never;
@@ -2775,8 +2942,11 @@ export interface operations {
                  *     * `succeeded` - succeeded
                  *     * `failed` - failed
                  *     * `cancelled` - cancelled
+                 *     * `pruned` - pruned
                  */
-                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "pruned";
+                /** @description Only this sweep's trials. */
+                sweep?: string;
             };
             header?: never;
             path?: never;
@@ -4849,6 +5019,383 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpecOutput"];
+                };
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Logged in but not allowed, or a session request without its CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The object is not in a state that allows it (a dataset not ready, a job ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_sweeps_list: {
+        parameters: {
+            query?: {
+                /** @description Number of results to return per page. */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSweepOutputList"];
+                };
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Logged in but not allowed, or a session request without its CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The object is not in a state that allows it (a dataset not ready, a job ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_sweeps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepListCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetailOutput"];
+                };
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Logged in but not allowed, or a session request without its CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The object is not in a state that allows it (a dataset not ready, a job ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_sweeps_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetailOutput"];
+                };
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Logged in but not allowed, or a session request without its CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The object is not in a state that allows it (a dataset not ready, a job ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_sweeps_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetailOutput"];
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
