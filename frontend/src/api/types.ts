@@ -23,7 +23,7 @@ export type PredictAnswer = Schemas["PredictAnswerOutput"];
 export type JobKind = Omit<Schemas["JobKindOutput"], "params_schema"> & { params_schema: ParamsSchema };
 export type JobKindInput = Schemas["JobKindOutputInputFileOutput"];
 
-export const FINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
+export const FINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled", "pruned"];
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
 export const JOB_STATUSES: readonly JobStatus[] = [...ACTIVE_STATUSES, ...FINAL_STATUSES];
 

@@ -4,6 +4,7 @@ const LABELS: Record<string, string> = {
   succeeded: "Succeeded",
   failed: "Failed",
   cancelled: "Cancelled",
+  pruned: "Stopped early",
   processing: "Processing",
   checking: "Checking",
   ready: "Ready",

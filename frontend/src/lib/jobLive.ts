@@ -85,6 +85,7 @@ function statusLine(status: JobStatus, error: JobError | undefined): string {
     succeeded: "Succeeded",
     failed: "Failed",
     cancelled: "Cancelled",
+    pruned: "Stopped early by its sweep",
   };
   return error ? `${words[status]}: ${error.message}` : words[status];
 }

@@ -205,6 +205,9 @@ export function JobPage() {
           </div>
         )}
         {merged.status === "cancelled" && <p className="muted">The job was cancelled.</p>}
+        {merged.status === "pruned" && (
+          <p className="muted">Its sweep stopped it early: other trials were doing better.</p>
+        )}
         <TestMetrics result={data.result} />
       </section>
 
