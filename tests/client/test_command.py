@@ -117,6 +117,26 @@ def test_a_failed_job_exits_non_zero_with_its_reason(  # noqa: ANN001
     assert line.startswith("neuroyard: job ") and "failed (time_limit)" in line
 
 
+def test_a_followed_job_under_json_prints_only_json_on_stdout(  # noqa: ANN001
+    logged_in: Cli, cpu_worker, gpu_worker, tmp_path
+) -> None:
+    dataset = json.loads(
+        logged_in("datasets", "upload", str(digits_file(tmp_path)), "--json").stdout
+    )
+    spec_file = tmp_path / "mlp.json"
+    spec_file.write_text(json.dumps(mlp_spec(hidden=16)))
+    spec = json.loads(logged_in("specs", "create", "mlp", str(spec_file), "--json").stdout)
+
+    done = logged_in(
+        "jobs", "submit", "train", "--dataset", dataset["id"], "--spec", spec["id"],
+        "epochs=3", "--follow", "--json",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "succeeded"  # the epoch lines went to stderr
+    assert "epoch 3/3" in done.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [

@@ -65,7 +65,10 @@ def client() -> Neuroyard:
     if "client" not in root.meta:
         params = root.params
         root.meta["client"] = Neuroyard(
-            params.get("url"), params.get("token"), progress=not params.get("quiet")
+            params.get("url"),
+            params.get("token"),
+            progress=not params.get("quiet"),
+            lines=sys.stderr if as_json() else None,  # stdout holds only the JSON
         )
     ny: Neuroyard = root.meta["client"]
     return ny

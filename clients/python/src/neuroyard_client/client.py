@@ -6,7 +6,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from neuroyard_client.config import resolve
 from neuroyard_client.datasets import Datasets
@@ -21,7 +21,9 @@ class Neuroyard:
     """A connection to a Neuroyard server.
 
     `url` and `token` default to `NEUROYARD_URL` / `NEUROYARD_TOKEN`, then to what
-    `neuroyard login` saved. `progress=False` turns the progress bars and epoch lines off.
+    `neuroyard login` saved. `progress=False` turns the progress bars and epoch lines off;
+    `lines` is where epoch lines go (stdout by default; the command sends them to stderr under
+    `--json`, so stdout holds only JSON).
     """
 
     def __init__(
@@ -31,10 +33,12 @@ class Neuroyard:
         *,
         timeout: float = 60.0,
         progress: bool = True,
+        lines: TextIO | None = None,
     ) -> None:
         self.url, token = resolve(url, token)
         self.transport = Transport(self.url, token, timeout=timeout)
         self.progress = progress
+        self.lines = lines
         self.datasets = Datasets(self)
         self.specs = Specs(self)
         self.templates = Templates(self)

@@ -56,7 +56,11 @@ class Follower:
             return
         self.seen.add(epoch)
         bar = self._bar(epochs, "epoch")
-        write_line(epoch_line(epoch, epochs, values), enabled=self.progress)
+        write_line(
+            epoch_line(epoch, epochs, values),
+            enabled=self.progress,
+            file=self.job._client.lines,
+        )
         if self.curve is not None:
             self.curve.add(epoch, values)
         bar.update(max(self.seen) - bar.n)

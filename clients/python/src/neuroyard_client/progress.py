@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from tqdm.auto import tqdm
 
@@ -39,7 +39,7 @@ def progress_bar(*, enabled: bool, **kwargs: Any) -> Any:
     return tqdm(file=sys.stderr, dynamic_ncols=True, **kwargs)
 
 
-def write_line(line: str, *, enabled: bool) -> None:
-    """A line printed above any bar (on stdout), so the bar is not broken by it."""
+def write_line(line: str, *, enabled: bool, file: TextIO | None = None) -> None:
+    """A line printed above any bar (on stdout, or `file`), so the bar is not broken by it."""
     if enabled:
-        tqdm.write(line, file=sys.stdout)
+        tqdm.write(line, file=file or sys.stdout)
