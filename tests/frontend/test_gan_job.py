@@ -1,5 +1,6 @@
 """Watching a GAN learn in the browser: its loss curves by epoch, the grid of samples of every
-epoch as a gallery that grows while it runs, and the animation once it ends."""
+epoch as a gallery that grows while it runs, and the animation once it ends; then its generator
+drawing pictures on the models page."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ EPOCHS = 8
 
 
 def test_a_gan_job_page_shows_its_losses_and_samples_epoch_by_epoch(
-    browser, app_url, api, cpu_worker, gpu_worker, screenshot
+    browser, app_url, api, cpu_worker, gpu_worker, inference, screenshot
 ):  # noqa: ANN001
     digits = examples.digits_28()
     dataset = upload_dataset(
@@ -65,4 +66,16 @@ def test_a_gan_job_page_shows_its_losses_and_samples_epoch_by_epoch(
 
     gallery.get_by_role("button", name="Epoch 1").click()
     expect(gallery.get_by_test_id("sample-grid")).to_have_attribute("alt", "Samples after epoch 1")
+
+    if inference is not None:  # the generator, on the models page, draws the digit asked for
+        page.get_by_role("link", name="Models").click()
+        page.get_by_text("Draw pictures").click()
+        form = page.get_by_test_id("draw-pictures")
+        form.get_by_label("Pictures").fill("6")
+        form.get_by_label("Class", exact=True).select_option("3")
+        form.get_by_role("button", name="Draw", exact=True).click()
+        drawn = form.get_by_label("Drawn pictures").get_by_role("img")
+        expect(drawn).to_have_count(6, timeout=60_000)
+        expect(drawn.first).to_have_attribute("alt", "Picture 1, 3")
+        screenshot(page, "18-gan-draw-pictures")
     context.close()
