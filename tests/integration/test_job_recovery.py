@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -24,22 +23,7 @@ from tests.stack import Stack, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-FAST_RECOVERY = {
-    "NEUROYARD_RECONCILE_SECONDS": "1",
-    "NEUROYARD_STALE_AFTER_SECONDS": "4",
-    "NEUROYARD_LOST_MESSAGE_AFTER_SECONDS": "2",
-    "NEUROYARD_HEARTBEAT_SECONDS": "1",
-    "NEUROYARD_JOB_MEMORY_LIMIT_MB": "600",
-}
 TRAIN = {"epochs": 16, "batch_size": 16, "seed": 3}
-
-
-@pytest.fixture(scope="module")
-def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stack]:  # noqa: ANN001
-    with django_db_blocker.unblock():
-        platform = Stack(tmp_path_factory.mktemp("stack"), env=FAST_RECOVERY)
-    yield platform
-    platform.stop()
 
 
 class Client:

@@ -340,6 +340,24 @@ export function predict(modelId: string, input: PredictInput): Promise<PredictAn
   );
 }
 
+/** What a GAN's generator is asked for: pictures from random or given latent points. */
+export interface GenerateRequest {
+  count?: number;
+  latent?: number[][];
+  class?: number | string;
+  interpolate?: number;
+  seed?: number;
+}
+
+export function generate(modelId: string, request: GenerateRequest): Promise<PredictAnswer> {
+  return unwrap(
+    api.POST("/api/v1/models/{model_id}/predict/", {
+      params: { path: { model_id: modelId } },
+      body: { ...request, top_k: TOP_K },
+    }),
+  );
+}
+
 /** A prediction the server answered "pending": ask again by its id. */
 export function fetchPrediction(modelId: string, requestId: string): Promise<PredictAnswer> {
   return unwrap(
@@ -347,6 +365,19 @@ export function fetchPrediction(modelId: string, requestId: string): Promise<Pre
       params: { path: { model_id: modelId, request_id: requestId } },
     }),
   );
+}
+
+const PREDICTION_POLL_MS = 1000;
+const PREDICTION_POLL_TRIES = 60;
+
+/** The answer, asking again while the server says "pending" (about a minute at most). */
+export async function settledPrediction(first: PredictAnswer): Promise<PredictAnswer> {
+  let body = first;
+  for (let tries = 0; body.status === "pending" && tries < PREDICTION_POLL_TRIES; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, PREDICTION_POLL_MS));
+    body = await fetchPrediction(body.model, body.id);
+  }
+  return body;
 }
 
 // --- fleet (staff) -------------------------------------------------------------------------

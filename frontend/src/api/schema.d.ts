@@ -1128,16 +1128,30 @@ export interface components {
             batched_requests?: number;
             poll_url?: string;
             message?: string;
+            /** @description An interpolation's pictures side by side, in order: PNG, base64. */
+            strip?: string;
         };
         PredictInputRequest: {
             /** @description A list of samples, raw as the training data was: numbers (an array of the model's input shape), a table row (a list, or an object by column), a text, or an image as base64. In a multipart request a JSON string; image files may be uploaded instead, one sample each. */
             inputs?: unknown;
             /** @default 5 */
             top_k: number;
+            /** @description A generator: this many pictures from random latent points. */
+            count?: unknown;
+            /** @description A generator: latent points (lists of latent_dim numbers), a picture each, or the two ends of an interpolation. */
+            latent?: unknown;
+            /** @description A conditional GAN's generator: the class to draw (number or name). */
+            class?: unknown;
+            /** @description A generator: this many pictures along the line between two latent points (`latent`'s, or random ones), also answered as one `strip`. */
+            interpolate?: unknown;
+            /** @description A generator: the seed of its random latent points. */
+            seed?: unknown;
         };
         /**
          * @description One sample's answer: a classifier's label, probability and top k, or a regressor's
-         *     value; `outputs` is the network's output row as it came.
+         *     value; `outputs` is the network's output row as it came. A GAN generator's: its `image`
+         *     (a PNG, base64), the `latent` point it drew it from, and for a conditional GAN the class
+         *     (`label`, `index`).
          */
         PredictionOutput: {
             label?: string;
@@ -1146,7 +1160,10 @@ export interface components {
             probability?: number;
             top_k?: components["schemas"]["TopKClass"][];
             value?: unknown;
-            outputs: number[];
+            outputs?: number[];
+            /** @description A generated picture: PNG, base64. */
+            image?: string;
+            latent?: number[];
         };
         QueueJobMoveInputRequest: {
             queue: string;

@@ -1,23 +1,14 @@
 /** Ask a trained model about one input (numbers, or an image for image models): its top 5. */
 import { useState, type FormEvent } from "react";
 
-import { fetchPrediction, predict, type PredictInput } from "../api/queries";
+import { predict, settledPrediction, type PredictInput } from "../api/queries";
 import type { PredictAnswer, TrainedModel } from "../api/types";
 import { formatMetric, formatPercent, formatShape } from "../lib/format";
 import { parseNumbers, readAnswer, type Answer } from "../lib/predictions";
 import { ErrorNotice } from "./ErrorNotice";
 
-const POLL_MS = 1000;
-const POLL_TRIES = 60;
-
-/** The answer, asking again while the server says "pending". */
 async function answerOf(first: PredictAnswer): Promise<Answer> {
-  let body = first;
-  for (let tries = 0; body.status === "pending" && tries < POLL_TRIES; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    body = await fetchPrediction(body.model, body.id);
-  }
-  return readAnswer(body);
+  return readAnswer(await settledPrediction(first));
 }
 
 export function TryModel({ model }: { model: TrainedModel }) {

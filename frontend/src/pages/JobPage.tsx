@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 
 import {
@@ -16,11 +16,12 @@ import {
   useModels,
   useSpecs,
 } from "../api/queries";
-import { isFinal, type Job, type JobError } from "../api/types";
+import { isFinal, jobProgress, type Job, type JobError } from "../api/types";
 import { ArtifactDownloads, ArtifactGallery } from "../components/ArtifactList";
 import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { LearningCurves } from "../components/LearningCurves";
+import { isSamplePicture, SampleGallery, sampleGrids } from "../components/SampleGallery";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
 import { Stat } from "../components/Stat";
@@ -117,6 +118,11 @@ export function JobPage() {
   const now = useNow(running);
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>(null);
+  // each epoch of a GAN stores a grid of samples before the epoch arrives: fetch the new files
+  const epochsSeen = live.epochs.length;
+  useEffect(() => {
+    if (epochsSeen > 0) void client.invalidateQueries({ queryKey: keys.artifacts(id) });
+  }, [client, id, epochsSeen]);
 
   if (job.isPending) return <Loading what="the job" />;
   if (job.error) return <ErrorNotice error={job.error} title="The job could not be loaded." />;
@@ -129,6 +135,10 @@ export function JobPage() {
   };
   const error: JobError = live.error ?? (data.error as JobError) ?? null;
   const model = models.data?.results.find((m) => m.job === id);
+  const files = artifacts.data ?? [];
+  const otherImages = files.filter((a) => !isSamplePicture(a));
+  // epochs (train, gan) or optimisation steps (the image jobs)
+  const byEpoch = data.kind === "train" || jobProgress(merged).epoch !== undefined || sampleGrids(files).length > 0;
 
   const onCancel = async () => {
     setCancelling(true);
@@ -213,18 +223,22 @@ export function JobPage() {
 
       {(data.kind === "train" || live.epochs.length > 0) && (
         <section className="card" aria-labelledby="curves-title">
-          <h2 id="curves-title">{data.kind === "train" ? "Learning curves" : "Step by step"}</h2>
-          <LearningCurves
-            runs={[{ label: "", epochs: live.epochs }]}
-            xLabel={data.kind === "train" ? "epoch" : "step"}
-          />
+          <h2 id="curves-title">{byEpoch ? "Learning curves" : "Step by step"}</h2>
+          <LearningCurves runs={[{ label: "", epochs: live.epochs }]} xLabel={byEpoch ? "epoch" : "step"} />
         </section>
       )}
 
-      {artifacts.data && artifacts.data.some((a) => a.content_type.startsWith("image/")) && (
+      {files.some(isSamplePicture) && (
+        <section className="card" aria-labelledby="samples-title">
+          <h2 id="samples-title">Samples, epoch by epoch</h2>
+          <SampleGallery artifacts={files} running={!isFinal(merged.status)} />
+        </section>
+      )}
+
+      {otherImages.some((a) => a.content_type.startsWith("image/")) && (
         <section className="card" aria-labelledby="gallery-title">
           <h2 id="gallery-title">Outputs</h2>
-          <ArtifactGallery artifacts={artifacts.data} />
+          <ArtifactGallery artifacts={otherImages} />
         </section>
       )}
 

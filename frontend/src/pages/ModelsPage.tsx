@@ -7,6 +7,7 @@ import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { ModelDownloads } from "../components/ModelDownloads";
 import { ModelUploader } from "../components/ModelUploader";
 import { StatusBadge } from "../components/StatusBadge";
+import { DrawPictures } from "../components/DrawPictures";
 import { TryModel } from "../components/TryModel";
 import { WeightsDiagram } from "../components/WeightsDiagram";
 import { formatAgo, formatBytes, formatCount, formatMetric, formatShape } from "../lib/format";
@@ -86,8 +87,8 @@ export function ModelsPage() {
               </Disclosure>
             )}
             {model.status === "ready" && (
-              <Disclosure className="try-box" summary="Try it">
-                <TryModel model={model} />
+              <Disclosure className="try-box" summary={model.task === "generator" ? "Draw pictures" : "Try it"}>
+                {model.task === "generator" ? <DrawPictures model={model} /> : <TryModel model={model} />}
               </Disclosure>
             )}
           </li>

@@ -23,6 +23,7 @@ from django.conf import settings
 from redis.asyncio.client import PubSub
 
 from neuroyard.registry.models import TrainedModel
+from neuroyard_core.generation import GeneratorBatch
 
 PREDICT_TASK = "neuroyard.predict"
 INFERENCE_QUEUE = "inference"
@@ -50,11 +51,16 @@ def decode_array(value: dict[str, Any]) -> np.ndarray:
 
 
 def prediction_message(
-    *, request_id: str, model: TrainedModel, x: np.ndarray, top_k: int
+    *,
+    request_id: str,
+    model: TrainedModel,
+    x: np.ndarray,
+    top_k: int,
+    generator: GeneratorBatch | None = None,
 ) -> dict[str, Any]:
     """What the inference worker needs: the model's file (cached there by sha256), the inputs
-    ready for the network, and how to read its outputs."""
-    return {
+    ready for the network, and how to read its outputs (a generator's as pictures)."""
+    message = {
         "id": request_id,
         "model": {
             "id": str(model.id),
@@ -67,6 +73,9 @@ def prediction_message(
         "x": encode_array(x),
         "keep_seconds": settings.NEUROYARD_PREDICT_KEEP_SECONDS,
     }
+    if generator is not None:
+        message["generate"] = generator.reading()
+    return message
 
 
 def _redis() -> redis.Redis:

@@ -39,7 +39,7 @@ from neuroyard.registry.inference import (
     prediction_send,
 )
 from neuroyard.registry.model_check import model_require_ready
-from neuroyard.registry.prediction_inputs import prediction_inputs
+from neuroyard.registry.prediction_inputs import generator_inputs, prediction_inputs
 from neuroyard.registry.selectors import model_get
 
 
@@ -51,14 +51,18 @@ class TopKClass(serializers.Serializer):
 
 class PredictionOutput(serializers.Serializer):
     """One sample's answer: a classifier's label, probability and top k, or a regressor's
-    value; `outputs` is the network's output row as it came."""
+    value; `outputs` is the network's output row as it came. A GAN generator's: its `image`
+    (a PNG, base64), the `latent` point it drew it from, and for a conditional GAN the class
+    (`label`, `index`)."""
 
     label = serializers.CharField(required=False)
     index = serializers.IntegerField(required=False)
     probability = serializers.FloatField(required=False)
     top_k = TopKClass(many=True, required=False)
     value = serializers.JSONField(required=False)
-    outputs = serializers.ListField(child=serializers.FloatField())
+    outputs = serializers.ListField(child=serializers.FloatField(), required=False)
+    image = serializers.CharField(required=False, help_text="A generated picture: PNG, base64.")
+    latent = serializers.ListField(child=serializers.FloatField(), required=False)
 
 
 class PredictAnswerOutput(serializers.Serializer):
@@ -72,6 +76,10 @@ class PredictAnswerOutput(serializers.Serializer):
     )
     poll_url = serializers.CharField(required=False)
     message = serializers.CharField(required=False)
+    strip = serializers.CharField(
+        required=False,
+        help_text="An interpolation's pictures side by side, in order: PNG, base64.",
+    )
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def _answered(model_id: str, request_id: str, answer: dict[str, Any]) -> tuple[d
         "task": answer["task"],
         "predictions": answer["predictions"],
         "batched_requests": answer.get("batched_requests", 1),
-    }, status.HTTP_200_OK
+    } | ({"strip": answer["strip"]} if "strip" in answer else {}), status.HTTP_200_OK
 
 
 def _pending(model_id: str, request_id: str, message: str) -> dict[str, Any]:
@@ -125,6 +133,27 @@ class PredictApi(APIView):
             "uploaded instead, one sample each.",
         )
         top_k = serializers.IntegerField(min_value=1, max_value=100, default=5)
+        # A GAN generator's request; neuroyard_core.generation checks it (documented here).
+        count = serializers.JSONField(
+            required=False, help_text="A generator: this many pictures from random latent points."
+        )
+        latent = serializers.JSONField(
+            required=False,
+            help_text="A generator: latent points (lists of latent_dim numbers), a picture each, "
+            "or the two ends of an interpolation.",
+        )
+        locals()["class"] = serializers.JSONField(
+            required=False,
+            help_text="A conditional GAN's generator: the class to draw (number or name).",
+        )
+        interpolate = serializers.JSONField(
+            required=False,
+            help_text="A generator: this many pictures along the line between two latent points "
+            "(`latent`'s, or random ones), also answered as one `strip`.",
+        )
+        seed = serializers.JSONField(
+            required=False, help_text="A generator: the seed of its random latent points."
+        )
 
     @extend_schema(
         request=Input,
@@ -152,12 +181,18 @@ class PredictApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         images = [upload for key in request.FILES for upload in request.FILES.getlist(key)]
-        x = prediction_inputs(model=model, samples=data.validated_data.get("inputs"), images=images)
+        generator = generator_inputs(model=model, body=request.data, images=images)
+        if generator is not None:
+            x = generator.inputs
+        else:
+            samples = data.validated_data.get("inputs")
+            x = prediction_inputs(model=model, samples=samples, images=images)
         message = prediction_message(
             request_id=request_id or str(uuid.uuid4()),
             model=model,
             x=x,
             top_k=data.validated_data["top_k"],
+            generator=generator,
         )
         prediction_send(message)
         return Response(_Prepared(message, str(request.user.pk), str(model.id)))

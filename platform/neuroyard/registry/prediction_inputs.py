@@ -23,6 +23,7 @@ from PIL import Image
 from neuroyard.core.errors import DomainError
 from neuroyard.registry.models import TrainedModel
 from neuroyard_core.formats.text import OUT_OF_VOCABULARY, PADDING, tokens
+from neuroyard_core.generation import REQUEST_FIELDS, GeneratorBatch, generator_batch, generator_of
 from neuroyard_core.safety.images import declared_pixels, open_image
 
 _DATA_URL = re.compile(r"^data:[\w/+.-]+;base64,", re.IGNORECASE)
@@ -32,6 +33,32 @@ _VOCABULARIES_KEPT = 8
 
 def refused(code: str, message: str, **details: Any) -> DomainError:
     return DomainError(code, message, details=details)
+
+
+def generator_inputs(
+    *, model: TrainedModel, body: Any, images: Sequence[Any] = ()
+) -> GeneratorBatch | None:
+    """The inputs of a GAN generator's predict call (a count, latent points, a class, an
+    interpolation); None for any other model, which must then not be asked for pictures."""
+    asked = sorted(key for key in REQUEST_FIELDS if hasattr(body, "keys") and key in body)
+    generator = generator_of(model.preprocessing)
+    if generator is None:
+        if asked:
+            raise refused(
+                "not_a_generator",
+                f"{', '.join(asked)}: only a GAN's generator draws pictures; send this model "
+                "'inputs'.",
+            )
+        return None
+    if images or (hasattr(body, "keys") and "inputs" in body):
+        raise refused(
+            "invalid_input",
+            "A generator draws pictures from latent numbers: send 'count', 'latent' or "
+            "'interpolate' (and 'class' for a conditional GAN), not 'inputs'.",
+        )
+    return generator_batch(
+        dict(body), generator=generator, limit=settings.NEUROYARD_PREDICT_MAX_INPUTS
+    )
 
 
 def prediction_inputs(

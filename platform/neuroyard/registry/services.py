@@ -12,10 +12,14 @@ def trained_model_register(
     param_count: int,
     description: dict[str, Any] | None = None,
     input_shape: list[int] | None = None,
+    task: str = "",
+    class_names: list[str] | None = None,
+    preprocessing: dict[str, Any] | None = None,
 ) -> TrainedModel:
     """`description` is engine.describe's account of the model: layers, output shape, diagram.
     `input_shape`: a model that does not take the dataset's samples (a GAN's generator takes
-    latent numbers); it then has no task, classes or preprocessing of the dataset's."""
+    latent numbers); it then has no task, classes or preprocessing of the dataset's, only the
+    `task`, `class_names` and `preprocessing` given."""
     dataset = job.dataset if input_shape is None else None
     description = description or {}
     model, _ = TrainedModel.objects.update_or_create(
@@ -25,11 +29,13 @@ def trained_model_register(
             "name": f"{_started_from(job)} ({str(job.id)[:8]})",
             "artifact": artifact,
             "spec": job.spec_snapshot,
-            "task": dataset.task if dataset else "",
+            "task": dataset.task if dataset else task,
             "input_shape": input_shape or (dataset.stats.get("input_shape", []) if dataset else []),
-            "class_names": dataset.stats.get("class_names", []) if dataset else [],
+            "class_names": dataset.stats.get("class_names", []) if dataset else class_names or [],
             # what inference applies to raw inputs (identity for a plain NPZ)
-            "preprocessing": dataset.stats.get("preprocessing", {}) if dataset else {},
+            "preprocessing": (
+                dataset.stats.get("preprocessing", {}) if dataset else preprocessing or {}
+            ),
             "metrics": metrics,
             "param_count": param_count,
             "output_shape": description.get("output_shape") or [],

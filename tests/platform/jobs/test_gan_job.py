@@ -98,7 +98,15 @@ def test_a_broken_discriminator_spec_names_the_network_and_the_layer(api, user) 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"latent_dim": 0}, "latent_dim"), ({"label_smoothing": 0.5}, "label_smoothing")],
+    [
+        ({"latent_dim": 0}, "latent_dim"),
+        ({"label_smoothing": 0.5}, "label_smoothing"),
+        # strict types, as every kind's params: no quiet conversions of what was sent
+        ({"epochs": "3"}, "epochs"),
+        ({"latent_dim": 8.0}, "latent_dim"),
+        ({"conditional": 1}, "conditional"),
+        ({"beta_1": "0.5"}, "beta_1"),
+    ],
 )
 def test_out_of_bounds_params_are_named(api, user, params, field) -> None:  # noqa: ANN001
     message = refused(submit(api, user, input_shape=[28, 28, 1], **params), "invalid_params")

@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 from neuroyard_core.spec.errors import SpecError, SpecIssue
 from neuroyard_core.spec.network import NetworkSpec, parse_spec
@@ -34,32 +34,32 @@ class GanParams(BaseModel):
         description="The discriminator's network spec: an image in, one value out (a logit, or a "
         "probability with a sigmoid). Its Input shape is set by the job."
     )
-    latent_dim: int = Field(
+    latent_dim: StrictInt = Field(
         100, ge=1, le=4096, description="Random numbers the generator turns into a picture."
     )
-    epochs: int = Field(50, ge=1, le=100_000, description="Passes over the dataset's images.")
-    batch_size: int = Field(64, ge=2, le=65_536)
-    generator_learning_rate: float = Field(2e-4, gt=0.0, le=1.0, description="Adam's.")
-    discriminator_learning_rate: float = Field(2e-4, gt=0.0, le=1.0, description="Adam's.")
-    beta_1: float = Field(
+    epochs: StrictInt = Field(50, ge=1, le=100_000, description="Passes over the dataset's images.")
+    batch_size: StrictInt = Field(64, ge=2, le=65_536)
+    generator_learning_rate: StrictFloat = Field(2e-4, gt=0.0, le=1.0, description="Adam's.")
+    discriminator_learning_rate: StrictFloat = Field(2e-4, gt=0.0, le=1.0, description="Adam's.")
+    beta_1: StrictFloat = Field(
         0.5, ge=0.0, lt=1.0, description="Adam's beta_1 for both networks (0.5, as DCGAN)."
     )
-    label_smoothing: float = Field(
+    label_smoothing: StrictFloat = Field(
         0.0,
         ge=0.0,
         lt=0.5,
         description="One-sided: the discriminator learns real images as 1 - this, not 1.",
     )
-    conditional: bool = Field(
+    conditional: StrictBool = Field(
         False,
         description="Condition both networks on the dataset's classes, so the generator draws "
         "the class it is asked for (a one-hot class after the latent numbers).",
     )
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same data: same GAN.")
-    grid_size: int = Field(
+    seed: StrictInt = Field(0, ge=0, le=2**31 - 1, description="Same seed, same data: same GAN.")
+    grid_size: StrictInt = Field(
         8, ge=1, le=16, description="Samples per side of the grid drawn after every epoch."
     )
-    interpolation_steps: int = Field(
+    interpolation_steps: StrictInt = Field(
         10, ge=2, le=32, description="Pictures in the strip between two latent points."
     )
 

@@ -31,7 +31,13 @@ from neuroyard_worker.engine.fit_callbacks import (
     StopWhenRequested,
 )
 from neuroyard_worker.engine.gan_model import Gan
-from neuroyard_worker.engine.gan_pictures import animate, grid_file, sample_grid, write_grid
+from neuroyard_worker.engine.gan_pictures import (
+    animate,
+    grid_file,
+    sample_grid,
+    to_unit,
+    write_grid,
+)
 from neuroyard_worker.engine.training_data import open_training_data
 
 GIF_NAME = "samples.gif"
@@ -80,6 +86,7 @@ class GanResult:
     param_count: int  # the generator's
     classes: int  # 0 unless conditional
     devices: tuple[str, ...] = ()
+    pixel_range: tuple[float, float] = (0.0, 1.0)  # of the saved generator's pictures: the data's
     animation_path: Path | None = None  # the grids of every epoch as a GIF
     interpolation_path: Path | None = None  # pictures along a line between two latent points
     description: dict[str, Any] | None = None  # the generator's layer table
@@ -138,7 +145,7 @@ def train_gan(request: GanRequest, reporter: GanReporter) -> GanResult:
                 history=history,
                 spec_digest=digest,
             )
-        pictures = _to_unit(np.asarray(gan.draw(noise, grid_labels)), low, high)
+        pictures = to_unit(np.asarray(gan.draw(noise, grid_labels)), low, high)
         path = grid_file(request.grid_dir, epoch)
         write_grid(sample_grid(pictures, columns=request.grid_size), path)
         reporter.samples_drawn(epoch, path)
@@ -191,6 +198,7 @@ def train_gan(request: GanRequest, reporter: GanReporter) -> GanResult:
         param_count=result.param_count,
         classes=classes,
         devices=devices.names,
+        pixel_range=data_range,
         animation_path=animation,
         interpolation_path=strip,
         description=describe_model(generator),
@@ -257,10 +265,6 @@ def _digest(request: GanRequest, networks: GanNetworks, classes: int) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _to_unit(pictures: np.ndarray, low: float, high: float) -> np.ndarray:
-    return np.clip((pictures - low) / (high - low), 0.0, 1.0)
-
-
 def _generator_for_data(
     generator: keras.Model, output_range: tuple[float, float], data_range: tuple[float, float]
 ) -> keras.Model:
@@ -289,7 +293,7 @@ def _interpolation(
     noise = np.tile(line, (rows, 1))
     labels = np.repeat(np.arange(rows), len(line)) if classes else None
     low, high = output_range
-    pictures = _to_unit(np.asarray(gan.draw(noise, labels)), low, high)
+    pictures = to_unit(np.asarray(gan.draw(noise, labels)), low, high)
     path = request.grid_dir / STRIP_NAME
     write_grid(sample_grid(pictures, columns=len(line)), path)
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,16 @@ def sample_grid(pictures: np.ndarray, *, columns: int) -> np.ndarray:
         grid[top : top + height, left : left + width] = picture * 255.0
     factor = max(1, SMALLEST_SIDE // max(grid.shape[:2]))
     return np.kron(grid, np.ones((factor, factor, 1), np.float32)) if factor > 1 else grid
+
+
+def png_bytes(pixels: np.ndarray) -> bytes:
+    """Pixels in [0, 255] (height, width, channels) as the bytes of a PNG."""
+    return write_png(pixels, BytesIO()).getvalue()
+
+
+def to_unit(pictures: np.ndarray, low: float, high: float) -> np.ndarray:
+    """A generator's pictures, its pixels in [low, high], with pixels in [0, 1]."""
+    return np.clip((np.asarray(pictures, np.float32) - low) / (high - low), 0.0, 1.0)
 
 
 def write_grid(grid: np.ndarray, path: Path) -> Path:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import tensorflow as tf
@@ -13,6 +15,8 @@ from PIL import Image
 
 from neuroyard_core.safety.images import open_image
 from neuroyard_worker.engine.errors import EngineError
+
+Destination = TypeVar("Destination", Path, BytesIO)
 
 _GREY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"})
 # Profiles of these spaces describe the source, not the RGB pixels it is converted to.
@@ -63,8 +67,9 @@ def _alpha(image: Image.Image) -> np.ndarray | None:
     return None
 
 
-def write_png(pixels: np.ndarray, path: Path, *, like: Picture | None = None) -> Path:
-    """Save float pixels in [0, 255] (any size) as a PNG in `like`'s colour space."""
+def write_png(pixels: np.ndarray, path: Destination, *, like: Picture | None = None) -> Destination:
+    """Save float pixels in [0, 255] (any size) as a PNG in `like`'s colour space, to a file or
+    a buffer."""
     if like is not None:
         pixels = with_channels(pixels, like.channels)
     values = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)

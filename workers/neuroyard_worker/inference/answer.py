@@ -12,6 +12,7 @@ from django.conf import settings
 from neuroyard.registry.inference import decode_array, prediction_reply
 from neuroyard_worker.engine.predictions import prediction_rows
 from neuroyard_worker.inference.cache import InferenceRefused, ModelCache, ModelRef
+from neuroyard_worker.inference.generated import generated_answer
 from neuroyard_worker.inference.server import InferenceServer
 from neuroyard_worker.runtime.inputs import cached_input
 
@@ -64,12 +65,12 @@ def _answer(message: dict[str, Any]) -> dict[str, Any]:
         ModelRef(sha256=model["sha256"], file=model["file"]), x, timeout=ANSWER_WITHIN_SECONDS
     )
     task = message.get("task") or result.task
+    answered = {"status": "ok", "task": task, "batched_requests": result.batched_requests}
+    if "generate" in message:  # a GAN's generator: pictures
+        return answered | generated_answer(
+            result.outputs, x, reading=message["generate"], class_names=message["class_names"]
+        )
     rows = prediction_rows(
         result.outputs, task=task, k=int(message["top_k"]), class_names=message["class_names"]
     )
-    return {
-        "status": "ok",
-        "task": task,
-        "predictions": rows,
-        "batched_requests": result.batched_requests,
-    }
+    return answered | {"predictions": rows}

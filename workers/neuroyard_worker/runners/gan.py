@@ -9,6 +9,7 @@ from pathlib import Path
 
 from neuroyard.jobs.models import Artifact
 from neuroyard.registry.services import trained_model_register
+from neuroyard_core.generation import GENERATOR_TASK, generator_preprocessing
 from neuroyard_worker.engine.gan import GanRequest, train_gan
 from neuroyard_worker.engine.gan_pictures import GRID_PREFIX
 from neuroyard_worker.runners.images import engine_options
@@ -75,6 +76,7 @@ def run_gan(run: JobRun) -> RunOutcome:
             content_type="application/octet-stream",
         )
     checkpoint_delete(job_id=run.job_id, local_dir=run.checkpoint_dir())
+    class_names = _class_names(run, result.classes)
     model = trained_model_register(
         job=job,
         artifact=artifact,
@@ -82,8 +84,24 @@ def run_gan(run: JobRun) -> RunOutcome:
         param_count=result.param_count,
         description=result.description,
         input_shape=[params["latent_dim"] + result.classes],
+        task=GENERATOR_TASK,
+        class_names=class_names,
+        preprocessing=generator_preprocessing(
+            latent_dim=params["latent_dim"],
+            class_names=class_names,
+            pixel_range=result.pixel_range,
+        ),
     )
     return RunOutcome(result=outcome | {"model": str(model.id), "artifact": str(artifact.id)})
+
+
+def _class_names(run: JobRun, classes: int) -> list[str]:
+    """A conditional generator's classes, named as the dataset names them."""
+    if not classes:
+        return []
+    stats = run.job.dataset.stats if run.job.dataset else {}
+    names = [str(name) for name in stats.get("class_names") or []]
+    return names if len(names) == classes else [str(number) for number in range(classes)]
 
 
 def _store(run: JobRun, path: Path, content_type: str) -> Artifact:

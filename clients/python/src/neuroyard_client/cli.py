@@ -486,6 +486,54 @@ def predict(model: str, files: tuple[str, ...], top_k: int | None) -> None:
     emit(answers, human)
 
 
+@cli.command()
+@click.argument("model")
+@click.option("--count", type=int, help="Pictures from random latent points.")
+@click.option(
+    "--latent",
+    "latent_file",
+    type=click.Path(allow_dash=True),
+    help="JSON: a list of latent points, a picture each (or an interpolation's two ends).",
+)
+@click.option("--class", "class_", help="A conditional GAN's class to draw (number or name).")
+@click.option("--interpolate", type=int, help="Pictures along the line between two latent points.")
+@click.option("--seed", type=int, help="The seed of the random latent points.")
+@click.option("--output", "-o", type=click.Path(file_okay=False), default=".", show_default=True)
+def generate(
+    model: str,
+    count: int | None,
+    latent_file: str | None,
+    class_: str | None,
+    interpolate: int | None,
+    seed: int | None,
+    output: str,
+) -> None:
+    """Draw pictures with MODEL, a GAN's generator, into OUTPUT (PNGs; strip.png for an
+    interpolation)."""
+    generated = (
+        client()
+        .models.get(model)
+        .generate(
+            count=count,
+            latent=read_json(latent_file) if latent_file else None,
+            class_=int(class_) if class_ is not None and class_.isdigit() else class_,
+            interpolate=interpolate,
+            seed=seed,
+        )
+    )
+    paths = generated.save(output)
+    rows = [
+        {"path": str(path), "latent": point, "label": label}
+        for path, point, label in zip(paths, generated.latent, generated.labels, strict=False)
+    ]
+
+    def human() -> None:
+        for path in paths:
+            click.echo(f"Saved {path}")
+
+    emit(rows, human)
+
+
 @cli.group(cls=Group)
 def workers() -> None:
     """The worker fleet (staff)."""
