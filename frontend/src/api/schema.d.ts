@@ -1228,14 +1228,6 @@ export interface components {
             dataset?: string;
             batch_size?: number;
         };
-        /**
-         * @description * `running` - Running
-         *     * `succeeded` - Succeeded
-         *     * `failed` - Failed
-         *     * `cancelled` - Cancelled
-         * @enum {string}
-         */
-        StatusAc2Enum: "running" | "succeeded" | "failed" | "cancelled";
         /** @description specs.services.summary_as_dict: the layer table, the totals Keras counts, memory. */
         SummaryOutput: {
             layers: components["schemas"]["LayerRowOutput"][];
@@ -1250,7 +1242,7 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             name: string;
-            status?: components["schemas"]["StatusAc2Enum"];
+            status?: components["schemas"]["SweepStatusEnum"];
             /** Format: uuid */
             dataset?: string | null;
             /** Format: uuid */
@@ -1286,7 +1278,7 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             name: string;
-            status?: components["schemas"]["StatusAc2Enum"];
+            status?: components["schemas"]["SweepStatusEnum"];
             /** Format: uuid */
             dataset?: string | null;
             /** Format: uuid */
@@ -1305,6 +1297,14 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        /**
+         * @description * `running` - Running
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         *     * `cancelled` - Cancelled
+         * @enum {string}
+         */
+        SweepStatusEnum: "running" | "succeeded" | "failed" | "cancelled";
         TemplateOutput: {
             key: string;
             name: string;

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "neuroyard.jobs.models.Job.Status",
         "DatasetStatusEnum": "neuroyard.datasets.models.Dataset.Status",
+        "SweepStatusEnum": "neuroyard.sweeps.models.Sweep.Status",
     },
 }
 
