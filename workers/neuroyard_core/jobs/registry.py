@@ -143,6 +143,7 @@ class JobKind:
 
 
 _KINDS: dict[str, JobKind] = {}
+_loaded = False
 
 
 def register(kind: JobKind) -> JobKind:
@@ -154,8 +155,10 @@ def register(kind: JobKind) -> JobKind:
 
 def job_kinds() -> dict[str, JobKind]:
     """Every kind: the built-in ones, then those of `NEUROYARD_JOB_KIND_MODULES` (comma-separated
-    module names a site adds kinds with)."""
-    if not _KINDS:
+    module names a site adds kinds with). A module may register before the first call."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
         importlib.import_module("neuroyard_core.jobs.kinds")
         for module in filter(None, os.environ.get("NEUROYARD_JOB_KIND_MODULES", "").split(",")):
             importlib.import_module(module.strip())

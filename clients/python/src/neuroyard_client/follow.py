@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from neuroyard_client.curves import LiveCurve, in_jupyter
 from neuroyard_client.errors import NeuroyardError
@@ -31,10 +31,16 @@ def epoch_line(epoch: int, epochs: int | None, values: dict[str, Any]) -> str:
 
 class Follower:
     def __init__(
-        self, job: Job, *, progress: bool, on_event: Callable[[Event], None] | None
+        self,
+        job: Job,
+        *,
+        progress: bool,
+        on_event: Callable[[Event], None] | None,
+        lines: TextIO | None = None,
     ) -> None:
         self.job = job
         self.progress = progress
+        self.lines = lines  # where epoch lines go: stdout when None
         self.on_event = on_event
         self.seen: set[int] = set()
         self.bar: Any = None
@@ -59,7 +65,7 @@ class Follower:
         write_line(
             epoch_line(epoch, epochs, values),
             enabled=self.progress,
-            file=self.job._client.lines,
+            file=self.lines,
         )
         if self.curve is not None:
             self.curve.add(epoch, values)

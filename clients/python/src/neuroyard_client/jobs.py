@@ -56,7 +56,7 @@ class Job(Record):
         """Watch the job until it ends: each epoch printed as it finishes, a progress bar with
         the ETA (a widget in Jupyter). Raises JobFailed / JobCancelled unless `check=False`."""
         show = self._client.progress if progress is None else progress
-        Follower(self, progress=show, on_event=on_event).run()
+        Follower(self, progress=show, on_event=on_event, lines=self._client.lines).run()
         self.refresh()
         if check and self.status == "failed":
             raise JobFailed(self)
