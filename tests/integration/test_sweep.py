@@ -13,7 +13,8 @@ from neuroyard.jobs.models import Job
 from neuroyard.registry.models import TrainedModel
 from neuroyard.sweeps.models import Sweep
 from tests.conftest import digits_arrays, mlp_spec, npz_upload, wait_for_ingestion
-from tests.integration.test_job_recovery import FAST_RECOVERY, Client, epochs_recorded
+from tests.integration.conftest import FAST_RECOVERY
+from tests.integration.test_job_recovery import Client, epochs_recorded
 from tests.stack import Stack, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
