@@ -48,6 +48,7 @@ def test_job_and_dataset_statuses_have_stable_enum_names(schema: dict) -> None:
         "succeeded",
         "failed",
         "cancelled",
+        "pruned",  # a sweep's trial stopped early
     ]
     assert enums["DatasetStatusEnum"]["enum"] == ["processing", "ready", "invalid"]
 

@@ -144,7 +144,7 @@ def test_queue_overview_counts_jobs_and_ages_the_oldest_waiting_one(admin_api, u
     assert stats["length"] == 2
     assert stats["broker_length"] == 2
     assert stats["by_state"] == {
-        "queued": 2, "running": 1, "succeeded": 1, "failed": 0, "cancelled": 0
+        "queued": 2, "running": 1, "succeeded": 1, "failed": 0, "cancelled": 0, "pruned": 0
     }  # fmt: skip
     assert stats["oldest_waiting"]["job"] == str(oldest.id)
     assert 299 <= stats["oldest_waiting"]["age_seconds"] < 400
