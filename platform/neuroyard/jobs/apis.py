@@ -1,5 +1,8 @@
 """Job endpoints: submit, list, watch, cancel, artifacts."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -22,6 +25,7 @@ from neuroyard.jobs.selectors import (
     job_get,
     job_list,
     job_queue_position,
+    job_queue_positions,
 )
 from neuroyard.jobs.services import job_cancel, job_create
 from neuroyard.registry.selectors import model_get
@@ -59,7 +63,8 @@ class JobOutput(serializers.ModelSerializer):
         ]
 
     def get_queue_position(self, job: Job) -> int | None:
-        return job_queue_position(job=job)
+        positions = self.context.get("queue_positions")  # a page's, computed at once
+        return positions.get(job.pk) if positions is not None else job_queue_position(job=job)
 
     def get_eta_seconds(self, job: Job) -> float | None:
         return job_eta_seconds(job=job, now=timezone.now())
@@ -72,6 +77,10 @@ class JobOutput(serializers.ModelSerializer):
             "message": job.error_message,
             "kind": "infrastructure" if job.error_code in INFRASTRUCTURE_ERRORS else "job",
         }
+
+
+def queue_positions_context(jobs: Sequence[Job]) -> dict[str, Any]:
+    return {"queue_positions": job_queue_positions(jobs=jobs)}
 
 
 class JobKindOutput(serializers.Serializer):
@@ -134,7 +143,7 @@ class JobListCreateApi(PaginatedList, APIView):
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         jobs = job_list(user=request.user, **filters.validated_data)
-        return paginated(request, self, jobs, JobOutput)
+        return paginated(request, self, jobs, JobOutput, context=queue_positions_context)
 
     @extend_schema(request=Input, responses={202: JobOutput})
     def post(self, request: Request) -> Response:

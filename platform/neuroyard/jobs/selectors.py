@@ -1,6 +1,7 @@
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.jobs.models import Artifact, Job
@@ -25,16 +26,25 @@ QUEUE_ORDER = ("-priority", "created_at")
 
 def job_queue_position(*, job: Job) -> int | None:
     """1 for the next job its queue will start; None unless the job is queued."""
-    if job.status != Job.Status.QUEUED:
-        return None
-    ahead = (
-        Job.objects.filter(queue=job.queue, status=Job.Status.QUEUED)
-        .filter(
-            Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
-        )
-        .count()
+    return job_queue_positions(jobs=[job]).get(job.pk)
+
+
+def _ahead_of(job: Job) -> Q:
+    return Q(queue=job.queue) & (
+        Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
     )
-    return ahead + 1
+
+
+def job_queue_positions(*, jobs: Sequence[Job]) -> dict[Any, int]:
+    """The queue position of every queued job among `jobs` (a page), in one query: one pass
+    over the queued jobs of their queues counts, for each, the jobs ahead of it."""
+    queued = [job for job in jobs if job.status == Job.Status.QUEUED]
+    if not queued:
+        return {}
+    counts = Job.objects.filter(
+        status=Job.Status.QUEUED, queue__in={job.queue for job in queued}
+    ).aggregate(**{f"j{i}": Count("pk", filter=_ahead_of(job)) for i, job in enumerate(queued)})
+    return {job.pk: counts[f"j{i}"] + 1 for i, job in enumerate(queued)}
 
 
 def job_eta_seconds(*, job: Job, now: Any) -> float | None:
