@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neuroyard.core.downloads import file_download
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.core.parsers import DepthLimitedJSONParser
@@ -234,19 +235,26 @@ class JobArtifactsApi(APIView):
         return Response(ArtifactOutput(artifact_list(job=job), many=True).data)
 
 
-def artifact_response(artifact: Artifact) -> FileResponse:
-    response = FileResponse(
+def artifact_response(request: Request, artifact: Artifact) -> HttpResponseBase:
+    """The artifact's bytes, streamed, whole or the `Range` asked for (a resumed download)."""
+    response = file_download(
+        request,
         artifact.file.open("rb"),
-        as_attachment=True,
+        size=artifact.size_bytes,
         filename=artifact.name,
         content_type=artifact.content_type,
+        etag=artifact.sha256,
     )
-    response["Content-Length"] = str(artifact.size_bytes)
     response["X-Checksum-SHA256"] = artifact.sha256
     return response
 
 
 class ArtifactDownloadApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
-    def get(self, request: Request, artifact_id: str) -> FileResponse:
-        return artifact_response(artifact_get(user=request.user, artifact_id=artifact_id))
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): bytes,
+            (206, "application/octet-stream"): bytes,
+        }
+    )
+    def get(self, request: Request, artifact_id: str) -> HttpResponseBase:
+        return artifact_response(request, artifact_get(user=request.user, artifact_id=artifact_id))
