@@ -69,6 +69,7 @@ bench: install
 	$(PY) -m bench.ingest
 	$(PY) -m bench.predict
 	$(PY) -m bench.gan
+	$(PY) -m bench.web_tier
 
 chaos: install
 	$(PY) -m bench.chaos

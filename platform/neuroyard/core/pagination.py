@@ -40,6 +40,12 @@ def _whole_number(request: Request, name: str) -> int | None:
     return int(value)
 
 
+def cursor_for(created_at: datetime, pk: object, *, backwards: bool = False) -> str:
+    """The cursor of the page after (or, backwards, before) the row (created_at, pk)."""
+    position = [created_at.isoformat(), str(pk), backwards]
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+
 class StrictLimitOffsetPagination(LimitOffsetPagination):
     """`limit` and `offset` are whole numbers or absent: `?offset=null` is a 400, not page one."""
 
@@ -110,8 +116,7 @@ class CursorPage(BasePagination):
         if not self.rows:  # an empty page past the end (rows deleted): back to the first page
             return remove_query_param(url, self.cursor_query_param)
         row = self.rows[index]
-        position = [row.created_at.isoformat(), str(row.pk), backwards]  # type: ignore[attr-defined]
-        token = base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+        token = cursor_for(row.created_at, row.pk, backwards=backwards)
         return replace_query_param(url, self.cursor_query_param, token)
 
     @staticmethod

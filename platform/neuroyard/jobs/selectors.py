@@ -1,7 +1,8 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.jobs.models import Artifact, Job
@@ -29,22 +30,29 @@ def job_queue_position(*, job: Job) -> int | None:
     return job_queue_positions(jobs=[job]).get(job.pk)
 
 
-def _ahead_of(job: Job) -> Q:
-    return Q(queue=job.queue) & (
-        Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
-    )
-
-
 def job_queue_positions(*, jobs: Sequence[Job]) -> dict[Any, int]:
-    """The queue position of every queued job among `jobs` (a page), in one query: one pass
-    over the queued jobs of their queues counts, for each, the jobs ahead of it."""
+    """The queue position of every queued job among `jobs` (a page), in one query: the queued
+    jobs of their queues ranked in QUEUE_ORDER (an index walk), then the page's picked out.
+    RANK: jobs queued at the same instant with the same priority share a place."""
     queued = [job for job in jobs if job.status == Job.Status.QUEUED]
     if not queued:
         return {}
-    counts = Job.objects.filter(
-        status=Job.Status.QUEUED, queue__in={job.queue for job in queued}
-    ).aggregate(**{f"j{i}": Count("pk", filter=_ahead_of(job)) for i, job in enumerate(queued)})
-    return {job.pk: counts[f"j{i}"] + 1 for i, job in enumerate(queued)}
+    queues = sorted({job.queue for job in queued})
+    pk = Job._meta.pk
+    assert pk is not None
+    ids = [pk.get_db_prep_value(job.pk, connection) for job in queued]
+    table = connection.ops.quote_name(Job._meta.db_table)
+    sql = (
+        "SELECT id, place FROM (SELECT id, RANK() OVER (PARTITION BY queue ORDER BY priority"
+        f" DESC, created_at) AS place FROM {table} WHERE status = %s AND queue IN"
+        f" ({', '.join(['%s'] * len(queues))})) AS ranked"
+        f" WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Job.Status.QUEUED.value, *queues, *ids])
+        places = dict(cursor.fetchall())
+    # a job that started since the page was read has no place any more
+    return {job.pk: places[v] for job, v in zip(queued, ids, strict=True) if v in places}
 
 
 def job_eta_seconds(*, job: Job, now: Any) -> float | None:
