@@ -67,7 +67,12 @@ class Job(OwnedModel):
                 fields=["owner", "status", "-created_at", "-id"], name="job_owner_status_page"
             ),
             # queue positions: the queued jobs of a queue in start order (jobs.selectors)
-            models.Index(fields=["queue", "status", "-priority", "created_at"], name="job_queue"),
+            # (with the id, PostgreSQL ranks them from the index alone)
+            models.Index(
+                fields=["queue", "status", "-priority", "created_at"],
+                name="job_queue",
+                include=["id"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.jobs.models import Artifact, Job
@@ -26,14 +26,20 @@ QUEUE_ORDER = ("-priority", "created_at")
 
 
 def job_queue_position(*, job: Job) -> int | None:
-    """1 for the next job its queue will start; None unless the job is queued."""
-    return job_queue_positions(jobs=[job]).get(job.pk)
+    """1 for the next job its queue will start; None unless the job is queued. For one job,
+    counting those ahead of it (an index range) is cheaper than ranking the whole queue."""
+    if job.status != Job.Status.QUEUED:
+        return None
+    ahead = Job.objects.filter(queue=job.queue, status=Job.Status.QUEUED).filter(
+        Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
+    )
+    return ahead.count() + 1
 
 
 def job_queue_positions(*, jobs: Sequence[Job]) -> dict[Any, int]:
     """The queue position of every queued job among `jobs` (a page), in one query: the queued
     jobs of their queues ranked in QUEUE_ORDER (an index walk), then the page's picked out.
-    RANK: jobs queued at the same instant with the same priority share a place."""
+    RANK gives what job_queue_position counts: 1 + the jobs strictly ahead."""
     queued = [job for job in jobs if job.status == Job.Status.QUEUED]
     if not queued:
         return {}

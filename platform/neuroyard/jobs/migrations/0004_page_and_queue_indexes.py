@@ -27,7 +27,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="job",
             index=models.Index(
-                fields=["queue", "status", "-priority", "created_at"], name="job_queue"
+                fields=["queue", "status", "-priority", "created_at"],
+                name="job_queue",
+                include=["id"],
             ),
         ),
     ]
