@@ -70,6 +70,7 @@ bench: install
 	$(PY) -m bench.predict
 	$(PY) -m bench.gan
 	$(PY) -m bench.web_tier
+	$(PY) -m bench.back_to_back
 
 chaos: install
 	$(PY) -m bench.chaos

@@ -72,9 +72,9 @@ print(time.perf_counter() - started)
 """
 
 
-def plain_keras_seconds(data_path: Path, out: Path) -> float:
+def plain_keras_seconds(data_path: Path, out: Path, *, epochs: int = EPOCHS) -> float:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    command = [sys.executable, "-c", PLAIN_KERAS, str(data_path), str(out), str(EPOCHS)]
+    command = [sys.executable, "-c", PLAIN_KERAS, str(data_path), str(out), str(epochs)]
     done = subprocess.run(
         [*command, str(BATCH), str(SEED)], env=env, capture_output=True, text=True, check=True
     )

@@ -306,6 +306,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # prefork, replacing a finished job's process at once (see neuroyard_worker.runtime.pool)
 CELERY_WORKER_POOL = "neuroyard_worker.runtime.pool:JobProcessPool"
+# Job processes a gpu worker keeps started beyond the jobs it runs, so the next job starts at
+# once (0: fork each job's process when the one before it has ended).
+NEUROYARD_SPARE_JOB_PROCESSES = env_int("NEUROYARD_SPARE_JOB_PROCESSES", 1)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = JOB_HARD_TIME_LIMIT
 CELERY_TASK_SOFT_TIME_LIMIT = JOB_SOFT_TIME_LIMIT
