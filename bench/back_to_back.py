@@ -20,12 +20,8 @@ from bench.environment import VAR  # first: Django set up on the run's own var d
 
 # isort: split
 import numpy as np
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from rest_framework.test import APIClient
 
-from bench.train_job import mnist_shaped_digits, plain_keras_seconds, submit
-from tests.conftest import mlp_spec, npz_upload
+from bench.train_job import bench_client, digits_dataset_and_spec, plain_keras_seconds, submit
 from tests.stack import CpuWorkerProcess, WorkerProcess, wait_for
 
 QUEUE_JOBS = int(os.environ.get("BENCH_QUEUE_JOBS", "20"))
@@ -33,13 +29,9 @@ CHAINED = int(os.environ.get("BENCH_CHAINED_JOBS", "10"))
 
 
 def main() -> int:
-    from neuroyard.datasets.models import Dataset
     from neuroyard.jobs.models import Job
 
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
-    api = APIClient()
-    api.force_authenticate(user)
+    api = bench_client()
     worker = WorkerProcess(name="bench", log_path=VAR / "worker.log")
     ingester = CpuWorkerProcess(name="bench-cpu", log_path=VAR / "cpu-worker.log")
 
@@ -53,16 +45,7 @@ def main() -> int:
         return job
 
     try:
-        arrays = mnist_shaped_digits(samples=4000)
-        data_path = VAR / "mnist.npz"
-        np.savez(data_path, **arrays)
-        dataset = api.post(
-            "/api/v1/datasets/", {"file": npz_upload("mnist.npz", **arrays)}, format="multipart"
-        ).json()["id"]
-        wait_for(lambda: Dataset.objects.get(id=dataset).status == "ready", timeout=300)
-        spec = api.post(
-            "/api/v1/specs/", {"name": "mlp", "spec": mlp_spec(inputs=784)}, format="json"
-        ).json()["id"]
+        data_path, dataset, spec = digits_dataset_and_spec(api, samples=4000)
         finished(submit(api, dataset, spec, epochs=1))  # warm-up: input cache, first fork
         keras_s = plain_keras_seconds(data_path, VAR / "plain.keras", epochs=1)
 
