@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from neuroyard.jobs.events import publish
 from neuroyard.jobs.models import Artifact, Job
-from tests.stack import WebServer
+from tests.stack import WebServer, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -178,3 +179,25 @@ def test_two_hundred_event_streams_all_receive_an_event(user, tmp_path) -> None:
         server.stop()
     assert len(received) == watchers
     assert all("event: status" in lines for lines in received)
+
+
+# --- several processes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_the_web_processes_serve_together_and_stop_together(tmp_path, signum: int) -> None:  # noqa: ANN001
+    server = WebServer(log_path=tmp_path / "web.log", workers=2)
+    try:
+        wait_for(lambda: server.log().count("Application startup complete") == 2, timeout=60)
+        pid = server.process.pid
+        children = [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+        assert len(children) >= 2
+        assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
+
+        server.process.send_signal(signum)  # the supervisor alone, as Ctrl-C in honcho reaches it
+        server.process.wait(timeout=30)
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children), timeout=30)
+    finally:
+        server.stop()
