@@ -153,7 +153,7 @@ def main() -> int:
         ratio = statistics.median(platform_s) / statistics.median(keras_s)
 
         # (b) submit-to-running with a warm worker vs. a raw Celery round trip. After each job
-        # the pool forks the next warm child (about 0.4 s here); both series wait for it.
+        # the pool forks the next warm spare; both series wait for it.
         latencies = []
         for _ in range(LATENCY_SAMPLES):
             time.sleep(WARM_PAUSE)
