@@ -71,6 +71,8 @@ bench: install
 	$(PY) -m bench.predict
 	$(PY) -m bench.gan
 	$(PY) -m bench.sweep
+	$(PY) -m bench.web_tier
+	$(PY) -m bench.back_to_back
 
 chaos: install
 	$(PY) -m bench.chaos

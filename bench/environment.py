@@ -14,6 +14,8 @@ VAR = Path(tempfile.mkdtemp(prefix="neuroyard-bench-"))
 os.environ.setdefault("NEUROYARD_VAR_DIR", str(VAR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuroyard.config.settings")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# the benchmarks submit through Django's test client, which names its host `testserver`
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 from neuroyard.core.redis_server import start_redis  # noqa: E402
 

@@ -72,9 +72,9 @@ print(time.perf_counter() - started)
 """
 
 
-def plain_keras_seconds(data_path: Path, out: Path) -> float:
+def plain_keras_seconds(data_path: Path, out: Path, *, epochs: int = EPOCHS) -> float:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    command = [sys.executable, "-c", PLAIN_KERAS, str(data_path), str(out), str(EPOCHS)]
+    command = [sys.executable, "-c", PLAIN_KERAS, str(data_path), str(out), str(epochs)]
     done = subprocess.run(
         [*command, str(BATCH), str(SEED)], env=env, capture_output=True, text=True, check=True
     )
@@ -96,28 +96,41 @@ def submit(api: APIClient, dataset: str, spec: str, epochs: int) -> str:
     return response.json()["id"]
 
 
-def main() -> int:
-    from neuroyard.datasets.models import Dataset
-    from neuroyard.jobs.models import Artifact, Job
-    from neuroyard_worker.tasks import ping
-
+def bench_client() -> APIClient:
+    """The migrated run database's client, logged in as its one user."""
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench", password="bench-password-1")
     api = APIClient()
     api.force_authenticate(user)
+    return api
+
+
+def digits_dataset_and_spec(api: APIClient, *, samples: int = 12_000) -> tuple[Path, str, str]:
+    """The arrays' file (for plain Keras), the ingested dataset's id and an MLP spec's id."""
+    from neuroyard.datasets.models import Dataset
+
+    arrays = mnist_shaped_digits(samples)
+    data_path = VAR / "mnist.npz"
+    np.savez(data_path, **arrays)
+    dataset = api.post(
+        "/api/v1/datasets/", {"file": npz_upload("mnist.npz", **arrays)}, format="multipart"
+    ).json()["id"]
+    wait_for(lambda: Dataset.objects.get(id=dataset).status == "ready", timeout=300)
+    spec = api.post(
+        "/api/v1/specs/", {"name": "mlp", "spec": mlp_spec(inputs=784)}, format="json"
+    ).json()["id"]
+    return data_path, dataset, spec
+
+
+def main() -> int:
+    from neuroyard.jobs.models import Artifact, Job
+    from neuroyard_worker.tasks import ping
+
+    api = bench_client()
     worker = WorkerProcess(name="bench", log_path=VAR / "worker.log")
     ingester = CpuWorkerProcess(name="bench-cpu", log_path=VAR / "cpu-worker.log")
     try:
-        arrays = mnist_shaped_digits()
-        data_path = VAR / "mnist.npz"
-        np.savez(data_path, **arrays)
-        dataset = api.post(
-            "/api/v1/datasets/", {"file": npz_upload("mnist.npz", **arrays)}, format="multipart"
-        ).json()["id"]
-        wait_for(lambda: Dataset.objects.get(id=dataset).status == "ready", timeout=300)
-        spec = api.post(
-            "/api/v1/specs/", {"name": "mlp", "spec": mlp_spec(inputs=784)}, format="json"
-        ).json()["id"]
+        data_path, dataset, spec = digits_dataset_and_spec(api)
 
         # (a) job wall time vs plain Keras, alternating so drift hits both alike
         submit(api, dataset, spec, epochs=1)  # warm-up: input cache, first fork
@@ -140,7 +153,7 @@ def main() -> int:
         ratio = statistics.median(platform_s) / statistics.median(keras_s)
 
         # (b) submit-to-running with a warm worker vs. a raw Celery round trip. After each job
-        # the pool forks the next warm child (about 0.4 s here); both series wait for it.
+        # the pool forks the next warm spare; both series wait for it.
         latencies = []
         for _ in range(LATENCY_SAMPLES):
             time.sleep(WARM_PAUSE)

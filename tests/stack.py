@@ -176,10 +176,12 @@ class WebServer(ManagedProcess):
 
     ready_marker = b"Application startup complete"
 
-    def __init__(self, *, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *, log_path: Path, extra_env: dict[str, str] | None = None, workers: int = 1
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = web_command(host="127.0.0.1", port=self.port)
+        command = web_command(host="127.0.0.1", port=self.port, workers=workers)
         super().__init__(command, log_path=log_path, env=_env(extra_env))
 
 

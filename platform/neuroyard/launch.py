@@ -2,7 +2,7 @@
 and service managers. The commands are the ones `make run` and the tests use
 (neuroyard.core.processes); this only picks one and replaces itself with it.
 
-    python -m neuroyard.launch web --host 0.0.0.0 --port 8000
+    python -m neuroyard.launch web --host 0.0.0.0 --port 8000   # NEUROYARD_WEB_WORKERS processes
     python -m neuroyard.launch gpu-worker --name gpu0        # one per GPU
     python -m neuroyard.launch inference-worker
     python -m neuroyard.launch cpu-worker                    # the reconciler's queue: control
@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--host", default="0.0.0.0", help="web: address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="web: port to listen on")
+    parser.add_argument(
+        "--workers", type=int, help="web: processes (default NEUROYARD_WEB_WORKERS, or the cores)"
+    )
     parser.add_argument("--name", help="workers: the Celery node name, before @host")
     parser.add_argument("--queues", help="workers: comma-separated queues to take jobs from")
     parser.add_argument("--schedule", help="scheduler: where beat keeps its state")
@@ -41,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 def command_for(argv: list[str]) -> list[str]:
     args = _parser().parse_args(argv)
     if args.kind == "web":
-        return web_command(host=args.host, port=args.port)
+        return web_command(host=args.host, port=args.port, workers=args.workers)
     if args.kind == "gpu-worker":
         return gpu_worker_command(name=args.name or "gpu", queues=args.queues or "gpu")
     if args.kind == "inference-worker":

@@ -36,8 +36,16 @@ OUTSIDE_SETTINGS = {"CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "TF_CPP_MIN_LOG
 
 
 def settings_read() -> set[str]:
-    """Every environment variable settings.py reads (os.environ, env_* readers, DATABASE_URL)."""
-    tree = ast.parse((REPO / "platform/neuroyard/config/settings.py").read_text())
+    """Every environment variable settings.py and the process commands (neuroyard.core.processes)
+    read (os.environ, env_* readers, DATABASE_URL)."""
+    names = set()
+    for path in ["platform/neuroyard/config/settings.py", "platform/neuroyard/core/processes.py"]:
+        names |= _environment_read(REPO / path)
+    return names
+
+
+def _environment_read(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):

@@ -154,9 +154,9 @@ def test_every_kind_s_params_are_strict(api, kind: str, params: dict) -> None:  
     [
         "/api/v1/jobs/?status=AAA",
         "/api/v1/jobs/?kind=nope",
-        "/api/v1/jobs/?offset=null",
+        "/api/v1/jobs/?cursor=null",
         "/api/v1/jobs/?limit=-1",
-        "/api/v1/datasets/?offset=1e3",
+        "/api/v1/datasets/?cursor=1e3",
         "/api/v1/models/?limit=ten",
     ],
 )
@@ -165,7 +165,7 @@ def test_query_parameters_are_strict(api, query: str) -> None:  # noqa: ANN001
 
 
 def test_good_query_parameters_still_work(api) -> None:  # noqa: ANN001
-    response = api.get("/api/v1/jobs/?status=queued&kind=train&limit=5&offset=0")
+    response = api.get("/api/v1/jobs/?status=queued&kind=train&limit=5")
     assert response.status_code == 200
     assert response.json()["results"] == []
 

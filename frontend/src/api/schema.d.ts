@@ -116,15 +116,13 @@ export interface paths {
         };
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         get: operations["v1_datasets_list"];
         put?: never;
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         post: operations["v1_datasets_create"];
         delete?: never;
@@ -251,15 +249,13 @@ export interface paths {
         };
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         get: operations["v1_jobs_list"];
         put?: never;
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         post: operations["v1_jobs_create"];
         delete?: never;
@@ -358,15 +354,13 @@ export interface paths {
         };
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         get: operations["v1_models_list"];
         put?: never;
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         post: operations["v1_models_create"];
         delete?: never;
@@ -482,8 +476,7 @@ export interface paths {
         };
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         get: operations["v1_queues_jobs_list"];
         put?: never;
@@ -552,15 +545,13 @@ export interface paths {
         };
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         get: operations["v1_specs_list"];
         put?: never;
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         post: operations["v1_specs_create"];
         delete?: never;
@@ -610,15 +601,13 @@ export interface paths {
         };
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         get: operations["v1_sweeps_list"];
         put?: never;
         /**
          * @description Mixed into an APIView whose GET answers `paginated(...)`: the view names its paginator,
-         *     so the OpenAPI schema documents the page (`count`, `next`, `previous`, `results`) and the
-         *     `limit` / `offset` parameters rather than a bare array.
+         *     so the OpenAPI schema documents the page and its parameters rather than a bare array.
          */
         post: operations["v1_sweeps_create"];
         delete?: never;
@@ -1026,32 +1015,24 @@ export interface components {
             bytes: number;
         };
         PaginatedDatasetOutputList: {
-            /** @example 123 */
+            /** @description The rows in the list, exact up to 1000. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=400&limit=100
-             */
+            /** @description False when there are more than 1000 (count says 1000). */
+            count_exact: boolean;
+            /** Format: uri */
             next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=200&limit=100
-             */
+            /** Format: uri */
             previous?: string | null;
             results: components["schemas"]["DatasetOutput"][];
         };
         PaginatedJobOutputList: {
-            /** @example 123 */
+            /** @description The rows in the list, exact up to 1000. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=400&limit=100
-             */
+            /** @description False when there are more than 1000 (count says 1000). */
+            count_exact: boolean;
+            /** Format: uri */
             next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=200&limit=100
-             */
+            /** Format: uri */
             previous?: string | null;
             results: components["schemas"]["JobOutput"][];
         };
@@ -1071,47 +1052,35 @@ export interface components {
             results: components["schemas"]["QueuedJobOutput"][];
         };
         PaginatedSpecOutputList: {
-            /** @example 123 */
+            /** @description The rows in the list, exact up to 1000. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=400&limit=100
-             */
+            /** @description False when there are more than 1000 (count says 1000). */
+            count_exact: boolean;
+            /** Format: uri */
             next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=200&limit=100
-             */
+            /** Format: uri */
             previous?: string | null;
             results: components["schemas"]["SpecOutput"][];
         };
         PaginatedSweepOutputList: {
-            /** @example 123 */
+            /** @description The rows in the list, exact up to 1000. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=400&limit=100
-             */
+            /** @description False when there are more than 1000 (count says 1000). */
+            count_exact: boolean;
+            /** Format: uri */
             next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=200&limit=100
-             */
+            /** Format: uri */
             previous?: string | null;
             results: components["schemas"]["SweepOutput"][];
         };
         PaginatedTrainedModelOutputList: {
-            /** @example 123 */
+            /** @description The rows in the list, exact up to 1000. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=400&limit=100
-             */
+            /** @description False when there are more than 1000 (count says 1000). */
+            count_exact: boolean;
+            /** Format: uri */
             next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?offset=200&limit=100
-             */
+            /** Format: uri */
             previous?: string | null;
             results: components["schemas"]["TrainedModelOutput"][];
         };
@@ -1457,6 +1426,14 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            206: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2007,10 +1984,10 @@ export interface operations {
     v1_datasets_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description The page after (or before) another: take it from next/previous. */
+                cursor?: string;
+                /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
-                /** @description The initial index from which to return the results. */
-                offset?: number;
             };
             header?: never;
             path?: never;
@@ -2947,12 +2924,12 @@ export interface operations {
     v1_jobs_list: {
         parameters: {
             query?: {
+                /** @description The page after (or before) another: take it from next/previous. */
+                cursor?: string;
                 /** @description A name from GET /api/v1/job-kinds/. */
                 kind?: string;
-                /** @description Number of results to return per page. */
+                /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
-                /** @description The initial index from which to return the results. */
-                offset?: number;
                 /**
                  * @description * `queued` - queued
                  *     * `running` - running
@@ -3564,10 +3541,10 @@ export interface operations {
     v1_models_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description The page after (or before) another: take it from next/previous. */
+                cursor?: string;
+                /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
-                /** @description The initial index from which to return the results. */
-                offset?: number;
             };
             header?: never;
             path?: never;
@@ -3875,6 +3852,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
             400: {
@@ -4732,10 +4717,10 @@ export interface operations {
     v1_specs_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description The page after (or before) another: take it from next/previous. */
+                cursor?: string;
+                /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
-                /** @description The initial index from which to return the results. */
-                offset?: number;
             };
             header?: never;
             path?: never;
@@ -5115,10 +5100,10 @@ export interface operations {
     v1_sweeps_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description The page after (or before) another: take it from next/previous. */
+                cursor?: string;
+                /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
-                /** @description The initial index from which to return the results. */
-                offset?: number;
             };
             header?: never;
             path?: never;

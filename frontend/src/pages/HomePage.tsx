@@ -11,7 +11,12 @@ interface Step {
   text: string;
   to: string;
   action: string;
-  count: number | undefined;
+  count: string | undefined;
+}
+
+/** A list's count; the API counts exactly up to a cap and says when there are more. */
+function countText(page: { count: number; count_exact: boolean } | undefined): string | undefined {
+  return page && `${page.count}${page.count_exact ? "" : "+"}`;
 }
 
 export function HomePage() {
@@ -27,28 +32,28 @@ export function HomePage() {
       text: "Upload a dataset: arrays, a table or a folder of images.",
       to: "/datasets",
       action: "Upload a dataset",
-      count: datasets.data?.count,
+      count: countText(datasets.data),
     },
     {
       title: "Describe a network",
       text: "Layers, shapes and parameters, checked as you type.",
       to: "/networks/new",
       action: "Build a network",
-      count: specs.data?.count,
+      count: countText(specs.data),
     },
     {
       title: "Train it",
       text: "Submit a job and watch the learning curves live.",
       to: "/jobs/new",
       action: "Start training",
-      count: jobs.data?.count,
+      count: countText(jobs.data),
     },
     {
       title: "Use the model",
       text: "Download the trained model, or try it on an input.",
       to: "/models",
       action: "See models",
-      count: models.data?.count,
+      count: countText(models.data),
     },
   ];
   return (

@@ -19,12 +19,12 @@ export function JobsPage() {
   const navigate = useNavigate();
   const status = params.get("status") ?? "";
   const kind = params.get("kind") ?? "";
-  const offset = Number(params.get("offset") ?? 0) || 0;
+  const cursor = params.get("cursor") ?? undefined;
   const jobs = useJobs({
     status: JOB_STATUSES.find((known) => known === status),
     kind: kind || undefined,
     limit: PAGE,
-    offset,
+    cursor,
   });
   const kinds = useJobKinds();
   const kindTitle = useKindTitle();
@@ -41,13 +41,15 @@ export function JobsPage() {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
-    next.delete("offset");
+    next.delete("cursor");
     setParams(next);
   };
-  const goTo = (nextOffset: number) => {
+  // The API's next/previous links carry an opaque cursor: the page keeps it in its own URL.
+  const goTo = (link: string | null | undefined) => {
     const next = new URLSearchParams(params);
-    if (nextOffset > 0) next.set("offset", String(nextOffset));
-    else next.delete("offset");
+    const target = link ? new URL(link, window.location.origin).searchParams.get("cursor") : null;
+    if (target) next.set("cursor", target);
+    else next.delete("cursor");
     setParams(next);
   };
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
@@ -162,25 +164,21 @@ export function JobsPage() {
             })}
           </ListTable>
         )}
-        {jobs.data && jobs.data.count > PAGE && (
+        {jobs.data && (jobs.data.next || jobs.data.previous) && (
           <nav className="pager" aria-label="Pages">
             <button
               type="button"
               className="button"
-              disabled={offset === 0}
-              onClick={() => goTo(Math.max(0, offset - PAGE))}
+              disabled={!jobs.data.previous}
+              onClick={() => goTo(jobs.data.previous)}
             >
               Newer
             </button>
             <span className="muted">
-              {offset + 1}–{Math.min(offset + PAGE, jobs.data.count)} of {jobs.data.count}
+              {jobs.data.count}
+              {jobs.data.count_exact ? "" : "+"} jobs
             </span>
-            <button
-              type="button"
-              className="button"
-              disabled={offset + PAGE >= jobs.data.count}
-              onClick={() => goTo(offset + PAGE)}
-            >
+            <button type="button" className="button" disabled={!jobs.data.next} onClick={() => goTo(jobs.data.next)}>
               Older
             </button>
           </nav>

@@ -113,6 +113,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-neuroyard.sqlite3")}
+elif env_bool("NEUROYARD_DB_POOL", default=False):
+    # The ASGI web process (neuroyard.config.asgi turns this on) runs each sync view in a fresh
+    # thread, and Django keeps a connection per thread: persistent connections would pile up
+    # until PostgreSQL refuses new clients. A pool per process shares a fixed few instead. Every
+    # web process holds at most NEUROYARD_DB_POOL_SIZE; see the README for the sum against
+    # max_connections. Celery workers (one thread, forked children) keep persistent connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool decides how long a connection lives
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("NEUROYARD_DB_POOL_SIZE", 8),
+        # a request waits this long for a free connection, then fails (500) instead of hanging
+        "timeout": env_int("NEUROYARD_DB_POOL_TIMEOUT_SECONDS", 10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- storage --------------------------------------------------------------------------------
@@ -308,6 +321,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # prefork, replacing a finished job's process at once (see neuroyard_worker.runtime.pool)
 CELERY_WORKER_POOL = "neuroyard_worker.runtime.pool:JobProcessPool"
+# Job processes a gpu worker keeps started beyond the jobs it runs, so the next job starts at
+# once (0: fork each job's process when the one before it has ended).
+NEUROYARD_SPARE_JOB_PROCESSES = env_int("NEUROYARD_SPARE_JOB_PROCESSES", 1)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = JOB_HARD_TIME_LIMIT
 CELERY_TASK_SOFT_TIME_LIMIT = JOB_SOFT_TIME_LIMIT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from neuroyard.config.env import env_int
@@ -9,10 +10,18 @@ from neuroyard.config.env import env_int
 CELERY_APP = "neuroyard.config.celery"
 
 
-def web_command(*, host: str, port: int) -> list[str]:
+def web_workers() -> int:
+    """NEUROYARD_WEB_WORKERS, or one web process per core this process may run on."""
+    return env_int("NEUROYARD_WEB_WORKERS", 0) or len(os.sched_getaffinity(0))
+
+
+def web_command(*, host: str, port: int, workers: int | None = None) -> list[str]:
+    """uvicorn with several processes on one socket (its supervisor restarts one that dies and
+    stops them all on SIGINT/SIGTERM); each has its own database pool (NEUROYARD_DB_POOL_SIZE)."""
     return [
         sys.executable, "-m", "uvicorn", "neuroyard.config.asgi:application",
         "--host", host, "--port", str(port), "--no-access-log",
+        "--workers", str(workers or web_workers()),
     ]  # fmt: skip
 
 

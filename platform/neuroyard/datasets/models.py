@@ -46,7 +46,10 @@ class Dataset(OwnedModel):
     example_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta(OwnedModel.Meta):
-        indexes = [models.Index(fields=["owner", "sha256"])]
+        indexes = [
+            models.Index(fields=["owner", "sha256"]),
+            models.Index(fields=["owner", "-created_at", "-id"], name="dataset_owner_page"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from neuroyard.core.pagination import PaginatedList, paginated
+from neuroyard.core.pagination import PaginatedList, StrictLimitOffsetPagination, paginated
 from neuroyard.fleet.models import Worker
 from neuroyard.fleet.selectors import queue_jobs, queue_stats, worker_get, worker_list
 from neuroyard.fleet.services import (
@@ -24,7 +24,7 @@ from neuroyard.fleet.services import (
     worker_shutdown,
 )
 from neuroyard.jobs.models import Job
-from neuroyard.jobs.selectors import job_get, job_queue_position
+from neuroyard.jobs.selectors import job_get, job_queue_position, job_queue_positions
 
 
 class StaffApi(APIView):
@@ -125,13 +125,24 @@ class QueuedJobOutput(serializers.ModelSerializer):
         fields = ["id", "kind", "queue", "status", "owner", "priority", "position", "created_at"]
 
     def get_position(self, job: Job) -> int | None:
-        return job_queue_position(job=job)
+        positions = self.context.get("queue_positions")
+        return positions.get(job.pk) if positions is not None else job_queue_position(job=job)
 
 
 class QueueJobsApi(PaginatedList, StaffApi):
+    # in start order (priority, then age) and never longer than the queue: offset pages
+    pagination_class = StrictLimitOffsetPagination
+
     @extend_schema(responses=QueuedJobOutput(many=True))
     def get(self, request: Request, queue: str) -> Response:
-        return paginated(request, self, queue_jobs(queue=queue), QueuedJobOutput)
+        jobs = queue_jobs(queue=queue)
+        return paginated(
+            request,
+            self,
+            jobs,
+            QueuedJobOutput,
+            context=lambda page: {"queue_positions": job_queue_positions(jobs=page)},
+        )
 
 
 class QueueJobFrontApi(StaffApi):

@@ -1,6 +1,9 @@
 """Job endpoints: submit, list, watch, cancel, artifacts."""
 
-from django.http import FileResponse
+from collections.abc import Sequence
+from typing import Any
+
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neuroyard.core.downloads import file_download
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.core.parsers import DepthLimitedJSONParser
@@ -22,6 +26,7 @@ from neuroyard.jobs.selectors import (
     job_get,
     job_list,
     job_queue_position,
+    job_queue_positions,
 )
 from neuroyard.jobs.services import job_cancel, job_create
 from neuroyard.registry.selectors import model_get
@@ -60,7 +65,8 @@ class JobOutput(serializers.ModelSerializer):
         ]
 
     def get_queue_position(self, job: Job) -> int | None:
-        return job_queue_position(job=job)
+        positions = self.context.get("queue_positions")  # a page's, computed at once
+        return positions.get(job.pk) if positions is not None else job_queue_position(job=job)
 
     def get_eta_seconds(self, job: Job) -> float | None:
         return job_eta_seconds(job=job, now=timezone.now())
@@ -73,6 +79,10 @@ class JobOutput(serializers.ModelSerializer):
             "message": job.error_message,
             "kind": "infrastructure" if job.error_code in INFRASTRUCTURE_ERRORS else "job",
         }
+
+
+def queue_positions_context(jobs: Sequence[Job]) -> dict[str, Any]:
+    return {"queue_positions": job_queue_positions(jobs=jobs)}
 
 
 class JobKindOutput(serializers.Serializer):
@@ -136,7 +146,7 @@ class JobListCreateApi(PaginatedList, APIView):
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         jobs = job_list(user=request.user, **filters.validated_data)
-        return paginated(request, self, jobs, JobOutput)
+        return paginated(request, self, jobs, JobOutput, context=queue_positions_context)
 
     @extend_schema(request=Input, responses={202: JobOutput})
     def post(self, request: Request) -> Response:
@@ -227,19 +237,26 @@ class JobArtifactsApi(APIView):
         return Response(ArtifactOutput(artifact_list(job=job), many=True).data)
 
 
-def artifact_response(artifact: Artifact) -> FileResponse:
-    response = FileResponse(
+def artifact_response(request: Request, artifact: Artifact) -> HttpResponseBase:
+    """The artifact's bytes, streamed, whole or the `Range` asked for (a resumed download)."""
+    response = file_download(
+        request,
         artifact.file.open("rb"),
-        as_attachment=True,
+        size=artifact.size_bytes,
         filename=artifact.name,
         content_type=artifact.content_type,
+        etag=artifact.sha256,
     )
-    response["Content-Length"] = str(artifact.size_bytes)
     response["X-Checksum-SHA256"] = artifact.sha256
     return response
 
 
 class ArtifactDownloadApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
-    def get(self, request: Request, artifact_id: str) -> FileResponse:
-        return artifact_response(artifact_get(user=request.user, artifact_id=artifact_id))
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): bytes,
+            (206, "application/octet-stream"): bytes,
+        }
+    )
+    def get(self, request: Request, artifact_id: str) -> HttpResponseBase:
+        return artifact_response(request, artifact_get(user=request.user, artifact_id=artifact_id))

@@ -67,7 +67,21 @@ class Job(OwnedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(OwnedModel.Meta):
-        indexes = [models.Index(fields=["queue", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["queue", "status", "created_at"]),
+            # cursor pages of one owner's jobs, all or by status (neuroyard.core.pagination)
+            models.Index(fields=["owner", "-created_at", "-id"], name="job_owner_page"),
+            models.Index(
+                fields=["owner", "status", "-created_at", "-id"], name="job_owner_status_page"
+            ),
+            # queue positions: the queued jobs of a queue in start order (jobs.selectors)
+            # (with the id, PostgreSQL ranks them from the index alone)
+            models.Index(
+                fields=["queue", "status", "-priority", "created_at"],
+                name="job_queue",
+                include=["id"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id} ({self.status})"

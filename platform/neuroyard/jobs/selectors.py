@@ -1,5 +1,7 @@
+from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from neuroyard.core.selectors import get_owned, owned_by
@@ -28,17 +30,39 @@ QUEUE_ORDER = ("-priority", "created_at")
 
 
 def job_queue_position(*, job: Job) -> int | None:
-    """1 for the next job its queue will start; None unless the job is queued."""
+    """1 for the next job its queue will start; None unless the job is queued. For one job,
+    counting those ahead of it (an index range) is cheaper than ranking the whole queue."""
     if job.status != Job.Status.QUEUED:
         return None
-    ahead = (
-        Job.objects.filter(queue=job.queue, status=Job.Status.QUEUED)
-        .filter(
-            Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
-        )
-        .count()
+    ahead = Job.objects.filter(queue=job.queue, status=Job.Status.QUEUED).filter(
+        Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
     )
-    return ahead + 1
+    return ahead.count() + 1
+
+
+def job_queue_positions(*, jobs: Sequence[Job]) -> dict[Any, int]:
+    """The queue position of every queued job among `jobs` (a page), in one query: the queued
+    jobs of their queues ranked in QUEUE_ORDER (an index walk), then the page's picked out.
+    RANK gives what job_queue_position counts: 1 + the jobs strictly ahead."""
+    queued = [job for job in jobs if job.status == Job.Status.QUEUED]
+    if not queued:
+        return {}
+    queues = sorted({job.queue for job in queued})
+    pk = Job._meta.pk
+    assert pk is not None
+    ids = [pk.get_db_prep_value(job.pk, connection) for job in queued]
+    table = connection.ops.quote_name(Job._meta.db_table)
+    sql = (
+        "SELECT id, place FROM (SELECT id, RANK() OVER (PARTITION BY queue ORDER BY priority"
+        f" DESC, created_at) AS place FROM {table} WHERE status = %s AND queue IN"
+        f" ({', '.join(['%s'] * len(queues))})) AS ranked"
+        f" WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Job.Status.QUEUED.value, *queues, *ids])
+        places = dict(cursor.fetchall())
+    # a job that started since the page was read has no place any more
+    return {job.pk: places[v] for job, v in zip(queued, ids, strict=True) if v in places}
 
 
 def job_eta_seconds(*, job: Job, now: Any) -> float | None:

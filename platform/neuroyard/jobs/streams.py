@@ -7,10 +7,11 @@ browsers sends the session cookie; scripts may send `Authorization: Token ...`.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
 from neuroyard.accounts.tokens import token_user
@@ -21,24 +22,45 @@ from neuroyard.jobs.selectors import job_get
 
 KEEPALIVE_SECONDS = 15.0
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 def sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
-async def _user(request: HttpRequest) -> Any:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Token "):
-        return await sync_to_async(token_user)(header[6:].strip())
-    user = await request.auser()
+def _released(read: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """`read` in a worker thread that gives its database connection back (to the pool on
+    PostgreSQL) when it is done. Django would keep it until the response ends, and a stream
+    lasts as long as its job: a few hundred watchers would hold every connection there is."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return read(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return sync_to_async(run)
+
+
+def _session_user(request: HttpRequest) -> Any:
+    user = request.user
     return user if user.is_authenticated else None
 
 
-async def _snapshot(job_id: object) -> dict[str, Any]:
-    job = await Job.objects.aget(id=job_id)
+async def _user(request: HttpRequest) -> Any:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Token "):
+        return await _released(token_user)(header[6:].strip())
+    return await _released(_session_user)(request)
+
+
+def _snapshot(job_id: object) -> dict[str, Any]:
+    job = Job.objects.get(id=job_id)
     epochs = [
         {"epoch": m.epoch, "values": m.values}
-        async for m in EpochMetric.objects.filter(job_id=job_id).order_by("epoch")
+        for m in EpochMetric.objects.filter(job_id=job_id).order_by("epoch")
     ]
     return {
         "status": job.status,
@@ -48,9 +70,13 @@ async def _snapshot(job_id: object) -> dict[str, Any]:
     }
 
 
+def _status(job_id: object) -> str | None:
+    return Job.objects.filter(id=job_id).values_list("status", flat=True).first()
+
+
 async def _events(job_id: object) -> AsyncIterator[str]:
     async with Subscription(job_id) as subscription:
-        snapshot = await _snapshot(job_id)
+        snapshot = await _released(_snapshot)(job_id)
         yield sse("snapshot", snapshot)
         if snapshot["status"] in Job.FINAL_STATUSES:
             return
@@ -58,9 +84,7 @@ async def _events(job_id: object) -> AsyncIterator[str]:
             event = await subscription.next_event(timeout=KEEPALIVE_SECONDS)
             if event is None:
                 # a missed final event must not leave the stream open forever
-                status = (
-                    await Job.objects.filter(id=job_id).values_list("status", flat=True).afirst()
-                )
+                status = await _released(_status)(job_id)
                 if status in Job.FINAL_STATUSES:
                     yield sse("status", {"type": "status", "status": status})
                     return
@@ -79,7 +103,7 @@ async def job_events(request: HttpRequest, job_id: str) -> HttpResponse:
             status=401,
         )
     try:
-        job = await sync_to_async(job_get)(user=user, job_id=job_id)
+        job = await _released(job_get)(user=user, job_id=job_id)
     except NotFound as exc:
         return JsonResponse({"code": exc.code, "message": exc.message, "details": {}}, status=404)
     response = StreamingHttpResponse(_events(job.id), content_type="text/event-stream")

@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -134,6 +134,7 @@ class TrainedModelDownloadApi(APIView):
         parameters=[OpenApiParameter("format", enum=DOWNLOAD_FORMATS, default="keras")],
         responses={
             (200, "application/octet-stream"): bytes,
+            (206, "application/octet-stream"): bytes,
             202: OpenApiResponse(
                 description="savedmodel, tflite: being converted (on the first download of a "
                 "format); ask again shortly."
@@ -144,7 +145,7 @@ class TrainedModelDownloadApi(APIView):
             ),
         },
     )
-    def get(self, request: Request, model_id: str) -> FileResponse | Response:
+    def get(self, request: Request, model_id: str) -> HttpResponseBase:
         model = model_get(user=request.user, model_id=model_id)
         model_require_ready(model=model)
         fmt = request.query_params.get("format", "keras")
@@ -154,12 +155,12 @@ class TrainedModelDownloadApi(APIView):
                 f"Unknown model format '{fmt}'; available: {', '.join(DOWNLOAD_FORMATS)}.",
             )
         if fmt == "keras":
-            return artifact_response(model.artifact)
+            return artifact_response(request, model.artifact)
         export = model_export_request(model=model, format=fmt)
         if export.status == ModelExport.Status.FAILED:
             raise model_export_failed(export)
         if export.status == ModelExport.Status.READY and export.artifact is not None:
-            return artifact_response(export.artifact)
+            return artifact_response(request, export.artifact)
         body = model_export_pending_body(export)
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "2"})
 

@@ -46,6 +46,10 @@ class TrainedModel(OwnedModel):
     # For a small dense network, every neuron's weights and bias; else {"unavailable": why}.
     diagram = models.JSONField(default=dict)
 
+    class Meta(OwnedModel.Meta):
+        # cursor pages of one owner's rows (neuroyard.core.pagination)
+        indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="model_owner_page")]
+
     def __str__(self) -> str:
         return self.name
 

@@ -11,5 +11,9 @@ class ModelSpec(OwnedModel):
     # Per-layer output shapes and parameter counts, computed when the spec was saved.
     summary = models.JSONField(default=dict)
 
+    class Meta(OwnedModel.Meta):
+        # cursor pages of one owner's rows (neuroyard.core.pagination)
+        indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="spec_owner_page")]
+
     def __str__(self) -> str:
         return self.name

@@ -29,15 +29,15 @@ def test_schema_generates_without_warnings(tmp_path) -> None:  # noqa: ANN001
     call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
 
 
-def test_list_endpoints_are_documented_as_pages_with_limit_and_offset(schema: dict) -> None:
+def test_list_endpoints_are_documented_as_cursor_pages_with_limit(schema: dict) -> None:
     for path, page in LISTS.items():
         get = schema["paths"][path]["get"]
         assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
             "$ref": f"#/components/schemas/{page}"
         }, path
-        assert {p["name"] for p in get["parameters"]} >= {"limit", "offset"}, path
+        assert {p["name"] for p in get["parameters"]} >= {"limit", "cursor"}, path
         properties = schema["components"]["schemas"][page]["properties"]
-        assert set(properties) == {"count", "next", "previous", "results"}
+        assert set(properties) == {"count", "count_exact", "next", "previous", "results"}
 
 
 def test_job_and_dataset_statuses_have_stable_enum_names(schema: dict) -> None:
