@@ -177,7 +177,9 @@ def test_a_kinds_inputs_are_files_with_or_without_the_at_sign(logged_in: Cli, tm
         assert done.returncode == 0, done.stderr
         job = json.loads(done.stdout)
         assert job["params"].items() >= params.items()
-        assert logged_in("jobs", "cancel", job["id"]).returncode == 0
+        # not left to run: a worker may already have ended it (it has no ImageNet weights)
+        cancel = logged_in("jobs", "cancel", job["id"])
+        assert cancel.returncode == 0 or "already ended" in cancel.stderr, cancel.stderr
 
 
 def test_without_logging_in_the_command_says_how(cli: Cli) -> None:
