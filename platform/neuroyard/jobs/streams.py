@@ -39,7 +39,8 @@ def _released(read: Callable[P, T]) -> Callable[P, Awaitable[T]]:
         try:
             return read(*args, **kwargs)
         finally:
-            connection.close()
+            if not connection.in_atomic_block:  # a caller's transaction keeps its connection
+                connection.close()
 
     return sync_to_async(run)
 
