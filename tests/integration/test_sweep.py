@@ -55,16 +55,19 @@ def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, us
             },
         },
     )
-    # one trial well under way on the first worker: kill that worker
-    doomed = stack.gpu_workers[0]
-    name = "stack-gpu0@"
-    wait_for(
-        lambda: Job.objects.filter(
-            sweep_id=sweep["id"], status="running", worker__startswith=name,
-            progress__epoch__gte=2,
-        ).exists(),
-        timeout=300, every=0.05,
-    )  # fmt: skip
+    # one trial well under way on one of the stack's workers: kill that worker
+    try:
+        running = wait_for(
+            lambda: Job.objects.filter(
+                sweep_id=sweep["id"], status="running", worker__startswith="stack-gpu",
+                progress__epoch__gte=2,
+            ).first(),
+            timeout=300, every=0.05,
+        )  # fmt: skip
+    except AssertionError:
+        states = list(Job.objects.filter(sweep_id=sweep["id"]).values("status", "worker"))
+        raise AssertionError(f"no trial ran: {states}\n{stack.logs()[-6000:]}") from None
+    doomed = stack.gpu_workers[int(running.worker.split("@")[0].removeprefix("stack-gpu"))]
     doomed.kill()
 
     try:
