@@ -57,6 +57,8 @@ def _rss(pid: int) -> int:
 
 # --- database connections ------------------------------------------------------------------
 
+APP_NAME = "neuroyard-pool-test"
+
 
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
@@ -67,7 +69,8 @@ def test_concurrent_requests_leave_at_most_the_pool_open(user, tmp_path) -> None
     server = WebServer(
         log_path=tmp_path / "web.log",
         workers=processes,
-        extra_env={"NEUROYARD_DB_POOL_SIZE": str(pool_size)},
+        # libpq names this server's connections; the session's workers hold their own
+        extra_env={"NEUROYARD_DB_POOL_SIZE": str(pool_size), "PGAPPNAME": APP_NAME},
     )
     try:
         headers = _token(user)
@@ -83,7 +86,8 @@ def test_concurrent_requests_leave_at_most_the_pool_open(user, tmp_path) -> None
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " WHERE datname = current_database() AND application_name = %s",
+                [APP_NAME],
             )
             (open_connections,) = cursor.fetchone()
     finally:
