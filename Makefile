@@ -69,6 +69,7 @@ bench: install
 	$(PY) -m bench.ingest
 	$(PY) -m bench.resumable_upload
 	$(PY) -m bench.predict
+	$(PY) -m bench.download
 	$(PY) -m bench.gan
 	$(PY) -m bench.sweep
 	$(PY) -m bench.web_tier
