@@ -61,7 +61,7 @@ def main() -> int:
         artifact = artifact_create(
             owner_id=user.pk, kind="report", name="big.bin", file=file, folder="bench", job=job
         )
-    url_path = f"/api/v1/jobs/{job.id}/artifacts/{artifact.id}/download/"
+    url_path = f"/api/v1/artifacts/{artifact.id}/download/"
 
     web = WebServer(log_path=VAR / "web.log")
     session = requests.Session()
