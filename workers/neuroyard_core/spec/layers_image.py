@@ -22,25 +22,25 @@ class Conv1DSpec(LayerSpec):
     use_bias: Flag = True
 
 
-class Conv2DSpec(LayerSpec):
+class Convolution2DFields(LayerSpec):
+    """The settings a 2-D convolution and its transpose share; never a layer itself."""
+
+    filters: PositiveInt
+    kernel_size: IntPair
+    strides: IntPair = (1, 1)
+    padding: Padding = "valid"
+    activation: ActivationName = "linear"
+    use_bias: Flag = True
+
+
+class Conv2DSpec(Convolution2DFields):
     type: Literal["Conv2D"]
-    filters: PositiveInt
-    kernel_size: IntPair
-    strides: IntPair = (1, 1)
-    padding: Padding = "valid"
-    activation: ActivationName = "linear"
-    use_bias: Flag = True
 
 
-# gan (issue 18): the generator's upsampling, as in the DCGAN tutorials.
-class Conv2DTransposeSpec(LayerSpec):
+# gan (issue 18): the generator's upsampling, as in the DCGAN tutorials. Not a subclass of
+# Conv2DSpec: the shape rules tell them apart with isinstance.
+class Conv2DTransposeSpec(Convolution2DFields):
     type: Literal["Conv2DTranspose"]
-    filters: PositiveInt
-    kernel_size: IntPair
-    strides: IntPair = (1, 1)
-    padding: Padding = "valid"
-    activation: ActivationName = "linear"
-    use_bias: Flag = True
 
 
 class Pooling1DSpec(LayerSpec):
