@@ -73,6 +73,17 @@ def _signal_ignored(signum: int) -> Iterator[None]:
         signal.signal(signum, handler)
 
 
+def _login_hint() -> str:
+    """Where the admin's password is: never the password itself (ensure_admin printed it once,
+    when it generated one)."""
+    if os.environ.get("NEUROYARD_ADMIN_PASSWORD"):
+        return "Log in as 'admin' with the password in NEUROYARD_ADMIN_PASSWORD."
+    return (
+        "Log in as 'admin' with the password printed when the admin was created (on the first "
+        "run; set NEUROYARD_ADMIN_PASSWORD and run again to reset it)."
+    )
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuroyard.config.settings")
     from django.conf import settings
@@ -96,7 +107,7 @@ def main() -> int:
     manager.add_process("scheduler", shlex.join(beat_command(schedule=schedule)), env=env)
     url = f"http://{host}:{port}/"
     print(f"\n  Neuroyard is starting at {url}  (API docs: {url}api/docs/, admin: {url}admin/)")
-    print("  Log in as 'admin' with the password printed above. Ctrl-C stops everything.\n")
+    print(f"  {_login_hint()} Ctrl-C stops everything.\n")
     honcho.manager.KILL_WAIT = STOP_GRACE_SECONDS
     try:
         with terminal_foreground():
