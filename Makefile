@@ -56,6 +56,7 @@ lint: install frontend/node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict clients/python/src/neuroyard_client
 	$(VENV)/bin/lint-imports
 	cd frontend && $(NODE_PATH_PREFIX) $(NPM) run typecheck && $(NODE_PATH_PREFIX) $(NPM) run format:check && $(NODE_PATH_PREFIX) $(NPM) run lint
 
