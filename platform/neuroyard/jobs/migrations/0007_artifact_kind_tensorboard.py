@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0006_page_and_queue_indexes'),
+        ("jobs", "0006_page_and_queue_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='artifact',
-            name='kind',
-            field=models.CharField(choices=[('model', 'Model'), ('checkpoint', 'Checkpoint'), ('image', 'Image'), ('predictions', 'Predictions'), ('report', 'Report'), ('input', 'Input'), ('tensorboard', 'Tensorboard')], max_length=32),
+            model_name="artifact",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("model", "Model"),
+                    ("checkpoint", "Checkpoint"),
+                    ("image", "Image"),
+                    ("predictions", "Predictions"),
+                    ("report", "Report"),
+                    ("input", "Input"),
+                    ("tensorboard", "Tensorboard"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
