@@ -3,6 +3,7 @@ run's hyperparameters, read back as TensorBoard reads it; a resumed run has each
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from pathlib import Path
 
@@ -79,3 +80,21 @@ def test_a_resumed_run_has_each_epoch_once(digits_path: Path, tmp_path: Path) ->
     values = [value for _, value in run.scalars["loss"]]
     assert values == pytest.approx([metrics["loss"] for metrics in second.history])
     assert len(list((tmp_path / "tb").iterdir())) == 1  # one event file: the first was replaced
+
+
+def test_a_learning_rate_schedule_shows_its_steps_and_its_type(
+    digits_path: Path, tmp_path: Path
+) -> None:
+    spec = copy.deepcopy(DIGITS_MLP)
+    schedule = {"type": "exponential_decay", "initial_learning_rate": 0.01, "decay_steps": 15,
+                "decay_rate": 0.5}  # fmt: skip
+    spec["compile"]["optimizer"] = {"type": "sgd", "learning_rate": schedule}
+
+    train(request_for(digits_path, tmp_path, spec=spec, epochs=2), RecordingReporter())
+
+    run = read_run(tmp_path / "tb")
+    assert run.hparams["optimizer"] == "sgd"
+    assert run.hparams["learning_rate"] == "exponential_decay"
+    # 480 training samples, 32 a batch: 15 steps an epoch, the rate halved each epoch
+    rates = [value for _, value in run.scalars["learning_rate"]]
+    assert rates == pytest.approx([0.005, 0.0025])
