@@ -4,7 +4,10 @@ ends with its best trial's model registered."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
+from uuid import UUID
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -16,6 +19,7 @@ from tests.conftest import digits_arrays, mlp_spec, npz_upload, wait_for_ingesti
 from tests.integration.conftest import FAST_RECOVERY
 from tests.integration.test_job_recovery import Client, epochs_recorded
 from tests.stack import Stack, wait_for
+from tests.tensorboard_files import read_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +32,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
     platform.stop()
 
 
-def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, user):  # noqa: ANN001
+def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, user, tmp_path):  # noqa: ANN001, E501
     client = Client(stack, Token.objects.create(user=user).key)
     dataset = client.post("/datasets/", files={"file": npz_upload("d.npz", **digits_arrays())})
     wait_for_ingestion(lambda: client.get(f"/datasets/{dataset['id']}/"))
@@ -96,3 +100,17 @@ def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, us
     assert body["best_model"] == str(ended.best_model_id)
     listed = client.get(f"/jobs/?sweep={sweep['id']}")["results"]
     assert {job["sweep"] for job in listed} == {sweep["id"]}
+
+    # Every trial's TensorBoard run, pruned and resumed ones included, each epoch once.
+    download = client.session.get(f"{client.url}/sweeps/{sweep['id']}/tensorboard/", timeout=60)
+    assert download.status_code == 200, download.text
+    zipfile.ZipFile(io.BytesIO(download.content)).extractall(tmp_path)
+    by_number = {t["number"]: t for t in trials}
+    assert sorted(path.name for path in tmp_path.iterdir()) == [f"trial-{n:03d}" for n in range(6)]
+    for number, trial in by_number.items():
+        run = read_run(tmp_path / f"trial-{number:03d}")
+        epochs = epochs_recorded(jobs[UUID(trial["job"])])
+        assert [step for step, _ in run.scalars["loss"]] == epochs
+        assert run.hparams["hidden.units"] == trial["values"]["hidden.units"]
+        assert run.hparams["learning_rate"] == pytest.approx(trial["values"]["learning_rate"])
+        assert "val_accuracy" in run.metrics and run.group == f"trial-{number:03d}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import numpy as np
 import pytest
 
 from tests.conftest import digits_arrays, mlp_spec, npz_upload, upload_dataset, wait_for
+from tests.tensorboard_files import read_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +97,26 @@ def test_upload_train_watch_download(api, cpu_worker, gpu_worker, tmp_path):  # 
     assert registered["metrics"]["test"]["accuracy"] == pytest.approx(reported)
     model_download = api.get(f"/api/v1/models/{registered['id']}/download/?format=keras")
     assert b"".join(model_download.streaming_content) == path.read_bytes()
+
+    # The TensorBoard event files: one scalar per metric per epoch, and the HParams.
+    (board,) = [a for a in artifacts if a["kind"] == "tensorboard"]
+    assert board["name"] == "tensorboard.zip" and job["result"]["tensorboard"] == board["id"]
+    archive = tmp_path / "tensorboard.zip"
+    archive.write_bytes(b"".join(api.get(board["download_url"]).streaming_content))
+    zipfile.ZipFile(archive).extractall(tmp_path / "logs")
+    (folder,) = (tmp_path / "logs").iterdir()
+    assert folder.name == f"job-{job_id[:8]}"
+    run = read_run(folder)
+    assert [step for step, _ in run.scalars["loss"]] == list(range(1, EPOCHS + 1))
+    losses = [value for _, value in run.scalars["loss"]]
+    assert losses == pytest.approx([m["values"]["loss"] for m in metrics])
+    assert run.hparams == {
+        "optimizer": "rmsprop",
+        "learning_rate": pytest.approx(0.001),
+        "batch_size": BATCH,
+        "epochs": EPOCHS,
+    }
+    assert "accuracy" in run.metrics
 
 
 def test_cancelled_queued_job_never_starts(api, cpu_worker, gpu_worker):  # noqa: ANN001

@@ -648,6 +648,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sweeps/{sweep_id}/tensorboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download every trial's TensorBoard event files
+         * @description A zip with one folder per trial (`trial-000`, `trial-001`...) holding the event files its train job wrote: a scalar per metric per epoch, and the trial's hyperparameters (its searched values, optimizer, learning rate, batch size, epochs) for TensorBoard's HParams dashboard. Unzip it and run `tensorboard --logdir` on the folder. Trials still running are left out; 409 `no_tensorboard` while none has ended.
+         */
+        get: operations["v1_sweeps_tensorboard_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/": {
         parameters: {
             query?: never;
@@ -793,9 +813,10 @@ export interface components {
          *     * `predictions` - Predictions
          *     * `report` - Report
          *     * `input` - Input
+         *     * `tensorboard` - Tensorboard
          * @enum {string}
          */
-        ArtifactOutputKindEnum: "model" | "checkpoint" | "image" | "predictions" | "report" | "input";
+        ArtifactOutputKindEnum: "model" | "checkpoint" | "image" | "predictions" | "report" | "input" | "tensorboard";
         /** @enum {unknown} */
         BlankEnum: "";
         /**
@@ -5398,6 +5419,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SweepDetailOutput"];
+                };
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Logged in but not allowed, or a session request without its CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The object is not in a state that allows it (a dataset not ready, a job ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_sweeps_tensorboard_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description The range asked for. */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */

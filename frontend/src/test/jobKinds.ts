@@ -17,7 +17,7 @@ export const JOB_KINDS: JobKind[] = [
     accepts_spec: true,
     accepts_model: true,
     inputs: [],
-    artifact_kinds: ["model"],
+    artifact_kinds: ["model", "tensorboard"],
     checkpointed: true,
     params_schema: {
       additionalProperties: false,

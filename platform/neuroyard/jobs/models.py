@@ -113,6 +113,7 @@ class Artifact(models.Model):
         PREDICTIONS = "predictions"
         REPORT = "report"
         INPUT = "input"  # a file given with the job (an image to dream on...)
+        TENSORBOARD = "tensorboard"  # a train job's event files, zipped (tensorboard.zip)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -1,13 +1,16 @@
-"""Sweep endpoints: create, list, watch (trials and best so far), cancel."""
+"""Sweep endpoints: create, list, watch (trials and best so far), cancel, and the trials'
+TensorBoard runs in one zip."""
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.http.response import HttpResponseBase
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neuroyard.core.downloads import file_download
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.core.parsers import DepthLimitedJSONParser
 from neuroyard.datasets.selectors import dataset_get
@@ -15,6 +18,7 @@ from neuroyard.specs.selectors import spec_get
 from neuroyard.sweeps.models import Sweep, SweepTrial
 from neuroyard.sweeps.selectors import sweep_best_so_far, sweep_get, sweep_list, sweep_trials
 from neuroyard.sweeps.services import sweep_cancel, sweep_create
+from neuroyard.sweeps.tensorboard import sweep_tensorboard_zip
 
 
 class TrialOutput(serializers.ModelSerializer):
@@ -117,3 +121,31 @@ class SweepCancelApi(APIView):
     def post(self, request: Request, sweep_id: str) -> Response:
         sweep = sweep_cancel(sweep=sweep_get(user=request.user, sweep_id=sweep_id))
         return Response(SweepDetailOutput(sweep).data)
+
+
+class SweepTensorBoardApi(APIView):
+    @extend_schema(
+        summary="Download every trial's TensorBoard event files",
+        description="A zip with one folder per trial (`trial-000`, `trial-001`...) holding the "
+        "event files its train job wrote: a scalar per metric per epoch, and the trial's "
+        "hyperparameters (its searched values, optimizer, learning rate, batch size, epochs) "
+        "for TensorBoard's HParams dashboard. Unzip it and run `tensorboard --logdir` on the "
+        "folder. Trials still running are left out; 409 `no_tensorboard` while none has ended.",
+        responses={
+            (200, "application/zip"): OpenApiResponse(bytes, description="The zip."),
+            (206, "application/zip"): OpenApiResponse(bytes, description="The range asked for."),
+        },
+    )
+    def get(self, request: Request, sweep_id: str) -> HttpResponseBase:
+        sweep = sweep_get(user=request.user, sweep_id=sweep_id)
+        file, size, sha256 = sweep_tensorboard_zip(sweep=sweep)
+        response = file_download(
+            request,
+            file,
+            size=size,
+            filename=f"sweep-{str(sweep.id)[:8]}-tensorboard.zip",
+            content_type="application/zip",
+            etag=sha256,
+        )
+        response["X-Checksum-SHA256"] = sha256
+        return response

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
 
+from neuroyard.jobs.artifacts import artifact_create
 from neuroyard.jobs.models import Job
 from neuroyard.specs.models import ModelSpec
-from neuroyard.sweeps.models import Sweep
+from neuroyard.sweeps.models import Sweep, SweepTrial
 from tests.conftest import mlp_spec
 from tests.platform.specs.datasets import ready_dataset
 
@@ -130,3 +133,51 @@ def test_cancel_ends_a_sweep_once(api, base):  # noqa: ANN001
     Sweep.objects.filter(id=sweep["id"]).update(status="cancelled")
     again = api.post(f"/api/v1/sweeps/{sweep['id']}/cancel/")
     assert again.status_code == 409 and again.json()["code"] == "sweep_finished"
+
+
+def trial_with_board(sweep: Sweep, number: int, files: dict[str, bytes]) -> Job:
+    """A trial whose job stored a tensorboard.zip holding `files` under its own folder."""
+    job = Job.objects.create(owner=sweep.owner, kind="train", queue="gpu", sweep=sweep)
+    SweepTrial.objects.create(
+        sweep=sweep, number=number, optuna_trial_id=number, job=job, values={"n": number}
+    )
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as board:
+        for name, content in files.items():
+            board.writestr(f"trial-{number:03d}/{name}", content)
+    archive.seek(0)
+    artifact_create(
+        owner_id=sweep.owner_id, job=job, kind="tensorboard", name="tensorboard.zip",
+        file=archive, folder=str(job.id), content_type="application/zip",
+    )  # fmt: skip
+    return job
+
+
+def test_the_trials_tensorboard_runs_download_as_one_zip(api, other_api, base):  # noqa: ANN001
+    created = api.post("/api/v1/sweeps/", base, format="json").json()
+    url = f"/api/v1/sweeps/{created['id']}/tensorboard/"
+    none_yet = api.get(url)
+    assert none_yet.status_code == 409 and none_yet.json()["code"] == "no_tensorboard"
+
+    sweep = Sweep.objects.get(id=created["id"])
+    trial_with_board(sweep, 0, {"events.out.tfevents.1.a": b"zero"})
+    trial_with_board(sweep, 1, {"events.out.tfevents.2.b": b"one", "events.out.tfevents.3.b": b"1"})
+    running = Job.objects.create(owner=sweep.owner, kind="train", queue="gpu", sweep=sweep)
+    SweepTrial.objects.create(sweep=sweep, number=2, optuna_trial_id=2, job=running, values={})
+
+    response = api.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "tensorboard.zip" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    assert contents == {
+        "trial-000/events.out.tfevents.1.a": b"zero",
+        "trial-001/events.out.tfevents.2.b": b"one",
+        "trial-001/events.out.tfevents.3.b": b"1",
+    }  # the trial still running has nothing yet
+    resumed = api.get(url, HTTP_RANGE="bytes=10-")
+    assert resumed.status_code == 206 and b"".join(resumed.streaming_content) == body[10:]
+    assert other_api.get(url).status_code == 404

@@ -49,7 +49,7 @@ register(
         # A spec, or a model or backbone to start from (and then maybe a spec for the head).
         accepts_spec=True,
         accepts_model=True,
-        artifact_kinds=("model",),
+        artifact_kinds=("model", "tensorboard"),
         checkpointed=True,
         check=train_job_check,
     )

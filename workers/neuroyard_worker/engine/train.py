@@ -34,6 +34,7 @@ from neuroyard_worker.engine.fit_callbacks import (
     StopOnNonFinite,
     StopWhenRequested,
 )
+from neuroyard_worker.engine.tensorboard import EpochSummaries, TensorBoardRequest, spec_hparams
 from neuroyard_worker.engine.training_data import open_training_data
 from neuroyard_worker.engine.transfer import (
     TransferBuilder,
@@ -58,6 +59,8 @@ class TrainRequest:
     distribute: bool = False  # mirror across every visible GPU (MirroredStrategy)
     # Start from a model or a backbone; `spec`, if not empty, is then the new head's.
     transfer: TransferRequest | None = None
+    # If given: TensorBoard event files (scalars per epoch, the HParams) in its folder.
+    tensorboard: TensorBoardRequest | None = None
 
 
 class TrainReporter(Protocol):
@@ -132,6 +135,7 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
             output_shape=tuple(model.outputs[0].shape[1:]),
         )
     resumed_from = len(history)
+    summaries = _epoch_summaries(request, spec, history)
 
     def epoch_completed(epoch: int, metrics: dict[str, float]) -> None:
         history.append(metrics)
@@ -144,6 +148,8 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
                 history=history,
                 spec_digest=digest,
             )
+        if summaries is not None:
+            summaries.epoch_ended(epoch, metrics, model)
         reporter.epoch_ended(epoch, metrics)
 
     stop = StopWhenRequested(reporter.stop_requested)
@@ -151,7 +157,7 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
     on_epoch = OnEpochCompleted(
         epoch_completed, cut_short=lambda: stop.stopped or nonfinite.failure is not None
     )
-    with _framework_errors_as_incompatible():
+    with _framework_errors_as_incompatible(), _closing(summaries):
         model.fit(
             **data.fit_arguments(
                 batch_size=request.batch_size,
@@ -190,6 +196,26 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
         transfer=dataclasses.asdict(report) if report is not None else None,
         description=describe_model(model),
     )
+
+
+def _epoch_summaries(
+    request: TrainRequest, spec: NetworkSpec | None, history: list[dict[str, float]]
+) -> EpochSummaries | None:
+    if request.tensorboard is None:
+        return None
+    hparams = spec_hparams(spec, batch_size=request.batch_size, epochs=request.epochs)
+    if spec is None and request.transfer is not None:  # TransferBuilder's own: Adam
+        hparams |= {"optimizer": "adam", "learning_rate": request.transfer.learning_rate or 0.001}
+    return EpochSummaries(request.tensorboard, hparams=hparams, history=history)
+
+
+@contextmanager
+def _closing(summaries: EpochSummaries | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if summaries is not None:
+            summaries.close()
 
 
 def _check_request(request: TrainRequest) -> None:

@@ -10,8 +10,10 @@ from typing import Any
 import tensorflow as tf
 from django.conf import settings
 
+from neuroyard.jobs.models import Artifact, Job
 from neuroyard.registry.services import trained_model_register
 from neuroyard_core.errors import CodedError
+from neuroyard_worker.engine.tensorboard import TensorBoardRequest, tensorboard_zip
 from neuroyard_worker.engine.train import TrainRequest, train
 from neuroyard_worker.engine.transfer import TransferRequest
 from neuroyard_worker.runtime.checkpoints import (
@@ -61,6 +63,7 @@ def run_train(run: JobRun) -> RunOutcome:
             xla=params.get("xla", False),
             distribute=params.get("distribute", False),
             transfer=_transfer_request(run, params),
+            tensorboard=_tensorboard_request(job, Path(tmp) / "tensorboard"),
         )
         try:
             result = train(request, _CheckpointingReporter(run))
@@ -80,6 +83,9 @@ def run_train(run: JobRun) -> RunOutcome:
         }
         if result.transfer is not None:  # what it started from: says so if weights were random
             outcome["transfer"] = result.transfer
+        # A pruned trial's curves too: the sweep's download compares every trial.
+        if not run.lease_lost:  # else the job runs on elsewhere, and that run stores them
+            outcome["tensorboard"] = str(_store_tensorboard(run, request, Path(tmp)).id)
         if result.cancelled:
             return RunOutcome(cancelled=True, result=outcome)
         artifact = run.store_artifact(
@@ -98,6 +104,39 @@ def run_train(run: JobRun) -> RunOutcome:
         description=result.description,
     )
     return RunOutcome(result=outcome | {"model": str(model.id), "artifact": str(artifact.id)})
+
+
+def tensorboard_run_name(job: Job) -> str:
+    """The run's folder in its TensorBoard zip: `trial-007` for a sweep's trial."""
+    trial = getattr(job, "sweep_trial", None) if job.sweep_id is not None else None
+    return f"trial-{trial.number:03d}" if trial is not None else f"job-{str(job.id)[:8]}"
+
+
+def _tensorboard_request(job: Job, log_dir: Path) -> TensorBoardRequest:
+    """A sweep trial's HParams add its searched values to the job's own."""
+    trial = getattr(job, "sweep_trial", None) if job.sweep_id is not None else None
+    values = trial.values if trial is not None else {}
+    return TensorBoardRequest(
+        log_dir=log_dir,
+        hparams={name: value for name, value in values.items() if isinstance(value, _HPARAM)},
+        run_name=tensorboard_run_name(job),
+    )
+
+
+_HPARAM = (bool, int, float, str)
+
+
+def _store_tensorboard(run: JobRun, request: TrainRequest, tmp: Path) -> Artifact:
+    assert request.tensorboard is not None
+    path = tensorboard_zip(
+        request.tensorboard.log_dir,
+        tmp / "tensorboard.zip",
+        folder=request.tensorboard.run_name or "run",
+    )
+    return run.store_artifact(
+        path=path, kind=Artifact.Kind.TENSORBOARD, name="tensorboard.zip",
+        content_type="application/zip",
+    )  # fmt: skip
 
 
 def _transfer_request(run: JobRun, params: dict[str, Any]) -> TransferRequest | None:

@@ -13,6 +13,7 @@ from neuroyard_client.errors import (  # noqa: E402
 from neuroyard_client.jobs import Job, JobKind  # noqa: E402
 from neuroyard_client.models import TrainedModel  # noqa: E402
 from neuroyard_client.specs import Spec, Template  # noqa: E402
+from neuroyard_client.sweeps import Sweep  # noqa: E402
 
 __all__ = [
     "Dataset",
@@ -24,6 +25,7 @@ __all__ = [
     "Neuroyard",
     "NeuroyardError",
     "Spec",
+    "Sweep",
     "Template",
     "TrainedModel",
 ]

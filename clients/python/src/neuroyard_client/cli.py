@@ -21,8 +21,10 @@ from neuroyard_client.config import Config, resolve
 from neuroyard_client.errors import NeuroyardError
 from neuroyard_client.jobs import Job
 from neuroyard_client.models import FORMATS, IMAGE_SUFFIXES
+from neuroyard_client.sweep_table import SweepFollower, sweep_lines, table_lines
+from neuroyard_client.sweeps import Sweep
 
-EXIT_ERROR, EXIT_JOB_FAILED, EXIT_JOB_CANCELLED = 1, 3, 4
+EXIT_ERROR, EXIT_JOB_FAILED, EXIT_JOB_CANCELLED = 1, 3, 4  # a followed sweep's too
 HINTS = {
     "not_authenticated": "log in with `neuroyard login`",
     "authentication_failed": "the token was refused; log in again with `neuroyard login`",
@@ -82,11 +84,8 @@ def emit(data: Any, human: Callable[[], None]) -> None:
 
 
 def table(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for row in cells:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    for line in table_lines(rows, columns, _cell):
+        click.echo(line)
 
 
 def _cell(value: Any) -> str:
@@ -429,6 +428,139 @@ def jobs_logs(job: str) -> None:
         click.echo(f"{found.status}{ending}")
 
     emit({"job": found.data, "metrics": metrics}, human)
+
+
+# -- sweeps -------------------------------------------------------------------------------
+
+
+@cli.group(cls=Group)
+def sweeps() -> None:
+    """Hyperparameter searches: trials are train jobs, the weak stopped early."""
+
+
+SWEEP_COLUMNS = ["id", "name", "status", "best_trial", "best_model", "created_at"]
+
+
+@sweeps.command("create")
+@click.argument("file", required=False)
+@click.option("--name", help="The sweep's name.")
+@click.option("--dataset", help="The dataset's id.")
+@click.option("--spec", help="The spec's id.")
+@click.option(
+    "--settings",
+    "settings_file",
+    metavar="FILE",
+    help="The settings (space, searcher, metric, budget...) as JSON, '-' for stdin.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A base train param of every trial (epochs=9); repeatable.",
+)
+@click.option("--follow", "-f", is_flag=True, help="Follow the sweep until it ends.")
+def sweeps_create(
+    file: str | None,
+    name: str | None,
+    dataset: str | None,
+    spec: str | None,
+    settings_file: str | None,
+    params: tuple[str, ...],
+    follow: bool,
+) -> None:
+    """Start a sweep. FILE is the whole request as JSON ({name, dataset, spec, params,
+    settings}; '-' for stdin); the options fill in or override its fields."""
+    body: dict[str, Any] = read_json(file) if file else {}
+    if not isinstance(body, dict):
+        raise NeuroyardError("invalid_json", f"{file} holds no JSON object.")
+    given = {"name": name, "dataset": dataset, "spec": spec}
+    body |= {key: value for key, value in given.items() if value is not None}
+    if settings_file:
+        body["settings"] = read_json(settings_file)
+    body["params"] = dict(body.get("params") or {}) | key_values(params)
+    missing = [key for key in ("name", "dataset", "spec", "settings") if not body.get(key)]
+    if missing:
+        raise NeuroyardError(
+            "sweep_incomplete", f"A sweep needs {', '.join(missing)} (in FILE or as options)."
+        )
+    sweep = client().sweeps.create(
+        name=body["name"], dataset=body["dataset"], spec=body["spec"],
+        settings=body["settings"], params=body["params"],
+    )  # fmt: skip
+    if follow:
+        if not as_json():
+            click.echo(f"Sweep {sweep.id} {sweep.status}")
+        follow_sweep_and_exit(sweep)
+    else:
+        emit(sweep.data, lambda: click.echo(f"{sweep.id}  {sweep.name}  {sweep.status}"))
+
+
+@sweeps.command("list")
+@click.option("--limit", default=50, show_default=True)
+def sweeps_list(limit: int) -> None:
+    """Your sweeps, newest first."""
+    rows = [s.data for s in client().sweeps.list(limit=limit)]
+    emit(rows, lambda: table(rows, SWEEP_COLUMNS))
+
+
+@sweeps.command("show")
+@click.argument("sweep")
+def sweeps_show(sweep: str) -> None:
+    """One sweep: its status, best trial so far, and every trial with its values."""
+    found = client().sweeps.get(sweep)
+    emit(found.data, lambda: _show_sweep(found))
+
+
+def _show_sweep(sweep: Sweep) -> None:
+    for line in sweep_lines(sweep):
+        click.echo(line)
+    if sweep.error:
+        click.echo(f"{sweep.error['code']}: {sweep.error['message']}")
+    if sweep.data.get("best_model"):
+        click.echo(f"best model {sweep.data['best_model']}")
+
+
+@sweeps.command("follow")
+@click.argument("sweep")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
+def sweeps_follow(sweep: str, interval: float) -> None:
+    """Follow a sweep live (its trials as they start, are pruned and end) until it ends;
+    exits 3 if it fails, 4 if it is cancelled."""
+    follow_sweep_and_exit(client().sweeps.get(sweep), interval=interval)
+
+
+def follow_sweep_and_exit(sweep: Sweep, *, interval: float = 2.0) -> None:
+    ny = client()
+    follower = SweepFollower(file=ny.lines) if ny.progress else None
+    sweep.follow(interval=interval, on_change=follower)
+    if follower is not None:
+        follower.clear()  # the live table gives way to the final one
+    emit(sweep.data, lambda: _show_sweep(sweep))
+    if sweep.status != "succeeded":
+        error = sweep.error or {}
+        message = error.get("message") or f"the sweep was {sweep.status}"
+        click.echo(f"neuroyard: sweep {sweep.id} {sweep.status}: {message}", err=True)
+        sys.exit(EXIT_JOB_CANCELLED if sweep.status == "cancelled" else EXIT_JOB_FAILED)
+
+
+@sweeps.command("cancel")
+@click.argument("sweep")
+def sweeps_cancel(sweep: str) -> None:
+    """Cancel a sweep: no trial starts after this, its running trials are cancelled."""
+    data = client().sweeps.cancel(sweep).data
+    emit(data, lambda: click.echo(f"{data['id']}  {data['status']}  cancel requested"))
+
+
+@sweeps.command("tensorboard")
+@click.argument("sweep")
+@click.option("--output", "-o", type=click.Path(), help="The zip (default: in this folder).")
+def sweeps_tensorboard(sweep: str, output: str | None) -> None:
+    """Download every ended trial's TensorBoard run in one zip: unzip it and run
+    `tensorboard --logdir` on the folder."""
+    found = client().sweeps.get(sweep)
+    path = found.download_tensorboard(Path(output) if output else Path.cwd())
+    emit({"path": str(path)}, lambda: click.echo(str(path)))
 
 
 # -- models, predictions, workers ---------------------------------------------------------

@@ -14,6 +14,7 @@ from neuroyard_client.errors import NeuroyardError
 from neuroyard_client.jobs import Jobs
 from neuroyard_client.models import Models
 from neuroyard_client.specs import Specs, Templates
+from neuroyard_client.sweeps import Sweeps
 from neuroyard_client.transport import Transport
 
 
@@ -44,6 +45,7 @@ class Neuroyard:
         self.templates = Templates(self)
         self.jobs = Jobs(self)
         self.models = Models(self)
+        self.sweeps = Sweeps(self)
 
     @classmethod
     def token_for(cls, url: str, username: str, password: str) -> str:
