@@ -79,9 +79,15 @@ def sweep_cancel(*, sweep: Sweep) -> Sweep:
     ):
         sweep.refresh_from_db()
         raise Conflict("sweep_finished", f"The sweep already ended as {sweep.status}.")
-    for job in Job.objects.filter(sweep=sweep, status__in=Job.ACTIVE_STATUSES):
-        with contextlib.suppress(DomainError):  # it ended meanwhile
-            job_cancel(job=job)
+    sweep_cancel_trials(sweep=sweep)
     transaction.on_commit(lambda: sweep_advance_soon(sweep_id=sweep.id), robust=True)
     sweep.refresh_from_db()
     return sweep
+
+
+def sweep_cancel_trials(*, sweep: Sweep) -> None:
+    """Cancel the sweep's queued and running trial jobs. The controller calls it again for a
+    cancelled sweep, since a trial it was starting as the cancel came in committed after it."""
+    for job in Job.objects.filter(sweep=sweep, status__in=Job.ACTIVE_STATUSES):
+        with contextlib.suppress(DomainError):  # it ended meanwhile
+            job_cancel(job=job)

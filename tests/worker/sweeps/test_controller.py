@@ -131,3 +131,17 @@ def test_a_cancelled_sweep_cancels_its_trials_and_ends_cancelled(user):  # noqa:
     sweep.refresh_from_db()
     assert sweep.status == "cancelled"
     assert sweep.trials.count() == 2
+
+
+def test_a_trial_started_as_the_cancel_came_in_is_cancelled_too(user):  # noqa: ANN001
+    """The cancel cancels the jobs it sees; a trial the controller was starting at that moment
+    commits after it. The controller's next look cancels that one, rather than let it run."""
+    sweep = make_sweep(user)
+    sweep_advance(str(sweep.id))  # two trials: the ones the cancel did not see
+    Sweep.objects.filter(id=sweep.id).update(cancel_requested=True)
+    assert set(Job.objects.filter(sweep=sweep).values_list("status", flat=True)) == {"queued"}
+    sweep_advance(str(sweep.id))
+    assert set(Job.objects.filter(sweep=sweep).values_list("status", flat=True)) == {"cancelled"}
+    sweep_advance(str(sweep.id))
+    assert Sweep.objects.get(id=sweep.id).status == "cancelled"
+    assert sweep.trials.count() == 2

@@ -20,7 +20,7 @@ from neuroyard.jobs.services import job_create
 from neuroyard.registry.models import TrainedModel
 from neuroyard.sweeps.models import Sweep, SweepTrial
 from neuroyard.sweeps.selectors import sweep_best_so_far
-from neuroyard.sweeps.services import TRIAL_KIND
+from neuroyard.sweeps.services import TRIAL_KIND, sweep_cancel_trials
 from neuroyard_core.sweeps import SweepSettings, trial_job_inputs
 from neuroyard_worker.sweeps.journal import SweepJournal
 from neuroyard_worker.sweeps.study import (
@@ -103,6 +103,7 @@ def _advance_once(sweep: Sweep) -> None:
     study = sweep_study(sweep, settings, trials_so_far=trials)
     active = sweep.trials.filter(state=SweepTrial.State.RUNNING).count()
     if sweep.cancel_requested:
+        sweep_cancel_trials(sweep=sweep)  # one started as the cancel came in
         if not active:
             _end(sweep, Sweep.Status.CANCELLED)
         return
