@@ -8,6 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The file, as the media type its `content_type` names: one of application/octet-stream, application/zip, image/png, image/jpeg, image/gif, image/bmp, image/webp, image/tiff, text/csv. `Range` asks for a part (206). */
         get: operations["v1_artifacts_download_retrieve"];
         put?: never;
         post?: never;
@@ -392,6 +393,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The model file: `keras` and `tflite` as application/octet-stream, `savedmodel` as application/zip. `Range` asks for a part (206). */
         get: operations["v1_models_download_retrieve"];
         put?: never;
         post?: never;
@@ -1425,20 +1427,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/bmp": string;
+                    "image/webp": string;
+                    "image/tiff": string;
+                    "text/csv": string;
                 };
             };
+            /** @description The part of it asked for. */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/bmp": string;
+                    "image/webp": string;
+                    "image/tiff": string;
+                    "text/csv": string;
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
@@ -1503,6 +1523,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"];
                 };
+            };
+            /** @description The `Range` asked for is outside the file (Content-Range: bytes *\/size). */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
@@ -1685,6 +1712,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1970,6 +2006,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -2165,6 +2210,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2441,6 +2495,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3116,6 +3179,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -3721,6 +3793,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -3838,12 +3919,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
                 };
             };
             /** @description savedmodel, tflite: being converted (on the first download of a format); ask again shortly. */
@@ -3853,12 +3936,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The part of it asked for. */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
@@ -3921,6 +4006,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"];
                 };
+            };
+            /** @description The `Range` asked for is outside the file (Content-Range: bytes *\/size). */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
@@ -4021,6 +4113,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4703,6 +4804,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -4896,6 +5006,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -4986,6 +5105,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5270,6 +5398,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
