@@ -81,7 +81,9 @@ chaos: install
 
 # Schemathesis over every operation, longer than the bounded run in `make test`.
 fuzz: install
-	NEUROYARD_FUZZ_EXAMPLES=$${NEUROYARD_FUZZ_EXAMPLES:-100} $(PY) -m pytest -s tests/platform/test_api_fuzz.py
+	NEUROYARD_FUZZ_EXAMPLES=$${NEUROYARD_FUZZ_EXAMPLES:-100} NEUROYARD_FUZZ_STATEFUL=1 \
+		NEUROYARD_FUZZ_STATEFUL_SCENARIOS=$${NEUROYARD_FUZZ_STATEFUL_SCENARIOS:-100} \
+		$(PY) -m pytest -s tests/platform/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) var frontend/dist frontend/node_modules

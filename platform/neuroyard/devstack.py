@@ -84,6 +84,13 @@ def _login_hint() -> str:
     )
 
 
+def _shell_line(command: list[str]) -> str:
+    """honcho runs each command through `sh -c`; `exec` makes the process itself the one
+    honcho watches. Otherwise the shell, killed at once by the SIGTERM honcho sends to the
+    group, is what ends (rc -15) while the process behind it is still shutting down."""
+    return f"exec {shlex.join(command)}"
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuroyard.config.settings")
     from django.conf import settings
@@ -99,12 +106,16 @@ def main() -> int:
         redis_process, env["REDIS_URL"] = start_redis(data_dir=var_dir / "redis", persist=True)
         print(f"  Started Redis at {env['REDIS_URL']} (data in {var_dir / 'redis'})")
 
-    manager.add_process("web", shlex.join(web_command(host=host, port=port)), env=env)
-    manager.add_process("gpu-worker", shlex.join(gpu_worker_command()), env=env)
-    manager.add_process("cpu-worker", shlex.join(cpu_worker_command()), env=env)
-    manager.add_process("inference-worker", shlex.join(inference_worker_command()), env=env)
     schedule = str(var_dir / "celerybeat-schedule")
-    manager.add_process("scheduler", shlex.join(beat_command(schedule=schedule)), env=env)
+    commands = {
+        "web": web_command(host=host, port=port),
+        "gpu-worker": gpu_worker_command(),
+        "cpu-worker": cpu_worker_command(),
+        "inference-worker": inference_worker_command(),
+        "scheduler": beat_command(schedule=schedule),
+    }
+    for name, command in commands.items():
+        manager.add_process(name, _shell_line(command), env=env)
     url = f"http://{host}:{port}/"
     print(f"\n  Neuroyard is starting at {url}  (API docs: {url}api/docs/, admin: {url}admin/)")
     print(f"  {_login_hint()} Ctrl-C stops everything.\n")

@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from neuroyard.registry.models import TrainedModel
 from tests.conftest import digits_arrays, wait_for
+from tests.platform.registry.test_model_upload import MALICIOUS
 from tests.platform.registry.trained_models import digits_mlp, registered_model
 from tests.stack import InferenceWorkerProcess, RedisProcess, WebServer
 
@@ -237,3 +238,25 @@ def test_a_request_no_worker_answers_in_time_is_a_202_to_poll_until_one_does(
         for process in (worker, web, redis_server):
             if process is not None:
                 process.stop()
+
+
+# Files the upload check refuses, registered as if stored before that check existed (or
+# changed in storage since): the inference worker loads them with the same checks.
+REFUSED_AT_LOAD = ["lambda layer", "layer loading a remote SavedModel", "path traversal"]
+
+
+@pytest.mark.parametrize("case", REFUSED_AT_LOAD)
+def test_a_model_the_upload_check_refuses_answers_422_with_its_code_and_never_runs(
+    user, token, web_server, inference_worker, canary: Path, adder: Path, tmp_path: Path, case
+) -> None:  # noqa: ANN001
+    build, _, code = MALICIOUS[case]
+    model = registered_model(
+        user, build(tmp_path, canary, adder), input_shape=[2], task="regression"
+    )
+
+    response = post(web_server, token, model, json={"inputs": [[1.0, 2.0]]})
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == code
+    assert not canary.exists()
+    assert inference_worker.process.poll() is None

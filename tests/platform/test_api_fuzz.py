@@ -1,7 +1,9 @@
 """Schemathesis against the real app, as a logged-in user: every operation of the OpenAPI schema
 with valid and invalid data answers what the schema documents, and never a 500.
 
-Bounded for `make test`; `make fuzz` runs it longer (NEUROYARD_FUZZ_EXAMPLES)."""
+Bounded for `make test`; `make fuzz` runs it longer (NEUROYARD_FUZZ_EXAMPLES), and follows the
+links Schemathesis infers between operations (NEUROYARD_FUZZ_STATEFUL: create a spec, then read,
+validate and train on it...) for NEUROYARD_FUZZ_STATEFUL_SCENARIOS sequences."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ from schemathesis.core.failures import FailureGroup
 from neuroyard.config.wsgi import application
 
 EXAMPLES = int(os.environ.get("NEUROYARD_FUZZ_EXAMPLES", "6"))
+STATEFUL = os.environ.get("NEUROYARD_FUZZ_STATEFUL", "") == "1"
+STATEFUL_SCENARIOS = int(os.environ.get("NEUROYARD_FUZZ_STATEFUL_SCENARIOS", "50"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -105,3 +109,42 @@ def fuzz(
             failures.append(f"{operation.label} [{mode.value}]: {group}"[:1200])
 
     send()
+
+
+@pytest.mark.skipif(not STATEFUL, reason="the longer run only: make fuzz")
+def test_sequences_following_the_links_answer_as_documented_and_never_500(
+    api_schema, token: str
+) -> None:  # noqa: ANN001
+    schema = api_schema.exclude(path=sorted(REVOKE_THE_TOKEN))
+    workflow = schema.as_state_machine()
+    links = schema.statistic.transitions.selected
+    requests: dict[str, int] = {}
+    statuses: dict[int, int] = {}
+
+    class Scenarios(workflow):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Token {token}"}}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            label = case.operation.label
+            requests[label] = requests.get(label, 0) + 1
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    try:
+        Scenarios.run(
+            settings=settings(
+                max_examples=STATEFUL_SCENARIOS,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+                stateful_step_count=10,
+            )
+        )
+    finally:
+        print(
+            f"schemathesis stateful: {sum(requests.values())} requests over {len(requests)} "
+            f"operations, {links} links, statuses {dict(sorted(statuses.items()))}"
+        )

@@ -8,6 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The file, as the media type its `content_type` names: one of application/octet-stream, application/zip, image/png, image/jpeg, image/gif, image/bmp, image/webp, image/tiff, text/csv. `Range` asks for a part (206). */
         get: operations["v1_artifacts_download_retrieve"];
         put?: never;
         post?: never;
@@ -392,6 +393,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The model file: `keras` and `tflite` as application/octet-stream, `savedmodel` as application/zip. `Range` asks for a part (206). */
         get: operations["v1_models_download_retrieve"];
         put?: never;
         post?: never;
@@ -1446,20 +1448,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/bmp": string;
+                    "image/webp": string;
+                    "image/tiff": string;
+                    "text/csv": string;
                 };
             };
+            /** @description The part of it asked for. */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/bmp": string;
+                    "image/webp": string;
+                    "image/tiff": string;
+                    "text/csv": string;
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
@@ -1524,6 +1544,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"];
                 };
+            };
+            /** @description The `Range` asked for is outside the file (Content-Range: bytes *\/size). */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
@@ -1706,6 +1733,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1991,6 +2027,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -2186,6 +2231,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2462,6 +2516,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3137,6 +3200,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -3742,6 +3814,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -3859,12 +3940,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
                 };
             };
             /** @description savedmodel, tflite: being converted (on the first download of a format); ask again shortly. */
@@ -3874,12 +3957,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The part of it asked for. */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": string;
+                    "application/zip": string;
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
@@ -3942,6 +4027,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"];
                 };
+            };
+            /** @description The `Range` asked for is outside the file (Content-Range: bytes *\/size). */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
@@ -4042,6 +4134,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4724,6 +4825,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -4917,6 +5027,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many attempts (throttled): Retry-After says when to try again. */
             429: {
                 headers: {
@@ -5007,6 +5126,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5291,6 +5419,15 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

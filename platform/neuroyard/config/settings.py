@@ -170,8 +170,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NEUROYARD_MAX_UPLOAD_BYTES = env_int("NEUROYARD_MAX_UPLOAD_BYTES", 2 * 1024**3)
 # A resumable upload nothing was sent to for this long is deleted by the reconciler.
 NEUROYARD_UPLOAD_EXPIRE_SECONDS = env_int("NEUROYARD_UPLOAD_EXPIRE_SECONDS", 24 * 3600)
-# The caps on uploaded archives (NEUROYARD_ARCHIVE_MAX_*) and NEUROYARD_MIN_SAMPLES_PER_CLASS are
-# read where they are enforced, in neuroyard_core (safety.archives, formats.options).
+# The caps on uploaded archives (NEUROYARD_ARCHIVE_MAX_*), NEUROYARD_MIN_SAMPLES_PER_CLASS and
+# NEUROYARD_DATASET_MAX_STORED_BYTES are read where they are enforced, in neuroyard_core
+# (safety.archives, formats.options, formats.budget).
 # Bodies are refused by size before Django reads them (neuroyard.core.body_limits): uploads
 # up to NEUROYARD_MAX_UPLOAD_BYTES, predict up to NEUROYARD_PREDICT_MAX_BYTES, anything else up
 # to this; a request without a valid token or session may send at most the anonymous size.

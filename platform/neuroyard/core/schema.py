@@ -4,9 +4,11 @@ drf-spectacular names a component after its class, so the many `Input` and `Outp
 would collide into one; here `MeApi.Output` becomes `MeOutput`, which typed clients rely on.
 """
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -41,6 +43,9 @@ ERRORS = {
     413: "The request body, an upload or the images of a prediction are too large.",
     429: "Too many attempts (throttled): Retry-After says when to try again.",
 }
+UNSUPPORTED_MEDIA_TYPE = (
+    "The body's Content-Type is none this operation reads (unsupported_media_type)."
+)
 
 
 class ErrorsDocumentedAutoSchema(NeuroyardAutoSchema):
@@ -56,3 +61,27 @@ class ErrorsDocumentedAutoSchema(NeuroyardAutoSchema):
                     OpenApiResponse(ApiError, description=description), str(status)
                 )
         return responses
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        """An operation that reads a body answers 415 for a media type none of its parsers
+        reads (DRF's UnsupportedMediaType, or the operation's own check)."""
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation and "requestBody" in operation and "415" not in operation["responses"]:
+            operation["responses"]["415"] = self._get_response_for_code(
+                OpenApiResponse(ApiError, description=UNSUPPORTED_MEDIA_TYPE), "415"
+            )
+        return operation
+
+
+def download_responses(media_types: Sequence[str]) -> dict[Any, Any]:
+    """A file download's 200 (whole) and 206 (the `Range` asked for), as each media type,
+    and its 416 (a `Range` outside the file)."""
+    responses: dict[Any, Any] = {
+        (status, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)
+        for status, description in ((200, "The file."), (206, "The part of it asked for."))
+        for media_type in media_types
+    }
+    responses[416] = OpenApiResponse(
+        description="The `Range` asked for is outside the file (Content-Range: bytes */size)."
+    )
+    return responses

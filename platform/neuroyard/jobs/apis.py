@@ -16,7 +16,9 @@ from neuroyard.core.downloads import file_download
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.core.parsers import DepthLimitedJSONParser
+from neuroyard.core.schema import download_responses
 from neuroyard.datasets.selectors import dataset_get
+from neuroyard.jobs.artifacts import ARTIFACT_MEDIA_TYPES, artifact_media_type
 from neuroyard.jobs.lifecycle import INFRASTRUCTURE_ERRORS
 from neuroyard.jobs.models import Artifact, EpochMetric, Job
 from neuroyard.jobs.selectors import (
@@ -244,7 +246,7 @@ def artifact_response(request: Request, artifact: Artifact) -> HttpResponseBase:
         artifact.file.open("rb"),
         size=artifact.size_bytes,
         filename=artifact.name,
-        content_type=artifact.content_type,
+        content_type=artifact_media_type(artifact.content_type),  # rows older than the rule
         etag=artifact.sha256,
     )
     response["X-Checksum-SHA256"] = artifact.sha256
@@ -253,10 +255,10 @@ def artifact_response(request: Request, artifact: Artifact) -> HttpResponseBase:
 
 class ArtifactDownloadApi(APIView):
     @extend_schema(
-        responses={
-            (200, "application/octet-stream"): bytes,
-            (206, "application/octet-stream"): bytes,
-        }
+        description="The file, as the media type its `content_type` names: one of "
+        + ", ".join(ARTIFACT_MEDIA_TYPES)
+        + ". `Range` asks for a part (206).",
+        responses=download_responses(ARTIFACT_MEDIA_TYPES),
     )
     def get(self, request: Request, artifact_id: str) -> HttpResponseBase:
         return artifact_response(request, artifact_get(user=request.user, artifact_id=artifact_id))

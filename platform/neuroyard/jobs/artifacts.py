@@ -13,12 +13,30 @@ from neuroyard.core.storage import sha256_of_file
 from neuroyard.jobs.models import Artifact, Job
 
 _STORED_NAME_CHARS = 64
+OCTET_STREAM = "application/octet-stream"
+# The media types an artifact is served as, and the only ones (the download operations document
+# them): .keras, .tflite and .npz files as octet-stream, a SavedModel as a ZIP, the raster
+# pictures jobs take and make (never SVG, which holds script), CSV. A type a client declared for
+# its upload that is none of these is stored and served as octet-stream, so that no stored file
+# ever comes back as a page or a script.
+ARTIFACT_MEDIA_TYPES = (
+    OCTET_STREAM,
+    "application/zip",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/bmp",
+    "image/webp",
+    "image/tiff",
+    "text/csv",
+)
 
 
-def _content_type(given: str | None) -> str:
-    """The client's content type, unless it is longer than a real one (and the column)."""
-    limit = Artifact._meta.get_field("content_type").max_length or 100
-    return given if given and len(given) <= limit else "application/octet-stream"
+def artifact_media_type(declared: str | None) -> str:
+    """`declared` (parameters such as charset dropped) if it is one of ARTIFACT_MEDIA_TYPES,
+    else application/octet-stream."""
+    bare = (declared or "").split(";", 1)[0].strip().lower()
+    return bare if bare in ARTIFACT_MEDIA_TYPES else OCTET_STREAM
 
 
 def artifact_create(
@@ -38,7 +56,7 @@ def artifact_create(
         job=job,
         kind=kind,
         name=name,
-        content_type=_content_type(content_type),
+        content_type=artifact_media_type(content_type),
     )
     artifact.sha256, artifact.size_bytes = sha256_of_file(file)
     stored_name = PurePosixPath(name).name[-_STORED_NAME_CHARS:]

@@ -11,8 +11,11 @@ from neuroyard.core.errors import DomainError
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.core.parsers import DepthLimitedJSONParser
+from neuroyard.core.schema import download_responses
 from neuroyard.jobs.apis import artifact_response
+from neuroyard.jobs.artifacts import OCTET_STREAM
 from neuroyard.registry.exports import (
+    FILE_NAMES,
     model_export_failed,
     model_export_pending_body,
     model_export_request,
@@ -23,6 +26,9 @@ from neuroyard.registry.selectors import model_get, model_list
 from neuroyard.registry.uploads import trained_model_upload
 
 DOWNLOAD_FORMATS = ("keras", *ModelExport.Format.values)
+# A .keras file as octet-stream (it is a ZIP, but no tool should unpack it as one), then the
+# exports' own types.
+MODEL_MEDIA_TYPES = tuple(dict.fromkeys([OCTET_STREAM, *(t for _, t in FILE_NAMES.values())]))
 
 
 class TrainedModelOutput(serializers.ModelSerializer):
@@ -132,9 +138,10 @@ class TrainedModelDetailApi(APIView):
 class TrainedModelDownloadApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("format", enum=DOWNLOAD_FORMATS, default="keras")],
+        description="The model file: `keras` and `tflite` as application/octet-stream, "
+        "`savedmodel` as application/zip. `Range` asks for a part (206).",
         responses={
-            (200, "application/octet-stream"): bytes,
-            (206, "application/octet-stream"): bytes,
+            **download_responses(MODEL_MEDIA_TYPES),
             202: OpenApiResponse(
                 description="savedmodel, tflite: being converted (on the first download of a "
                 "format); ask again shortly."

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuroyard_worker.engine.errors import EngineError
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.export import ExportRequest, export
 
 
@@ -65,17 +65,17 @@ def test_the_tflite_model_gives_the_same_outputs(model_path: Path, tmp_path: Pat
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
-def test_a_file_that_is_no_model_is_model_invalid(tmp_path: Path) -> None:
+def test_a_file_that_is_no_model_is_model_unreadable(tmp_path: Path) -> None:
     (tmp_path / "bad.keras").write_bytes(b"junk")
 
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(CodedError) as caught:
         export(
             ExportRequest(
                 model_path=tmp_path / "bad.keras", format="tflite", out_path=tmp_path / "x"
             )
         )
 
-    assert caught.value.code == "model_invalid"
+    assert caught.value.code == "model_unreadable"
 
 
 def test_run_as_a_process_it_says_why_it_failed_on_its_last_line(tmp_path: Path) -> None:
@@ -88,4 +88,4 @@ def test_run_as_a_process_it_says_why_it_failed_on_its_last_line(tmp_path: Path)
     )  # fmt: skip
 
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines()[-1].startswith("model_invalid: cannot load the model")
+    assert done.stderr.strip().splitlines()[-1].startswith("model_unreadable: model.keras is not")

@@ -16,6 +16,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 
 from neuroyard.core.errors import DomainError
+from neuroyard_core.errors import CodedError
 from neuroyard_core.formats.options import IngestOptions
 from neuroyard_worker.engine import infer as infer_module
 from neuroyard_worker.engine.errors import EngineError
@@ -230,13 +231,13 @@ def test_samples_of_another_shape_than_the_model_takes_are_data_invalid(
     assert "shape [65]" in caught.value.message and "[64]" in caught.value.message
 
 
-def test_a_file_that_is_no_model_is_model_invalid(digits_folder: Path, tmp_path: Path) -> None:
+def test_a_file_that_is_no_model_is_model_unreadable(digits_folder: Path, tmp_path: Path) -> None:
     (tmp_path / "model.keras").write_bytes(b"not a zip")
 
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(CodedError) as caught:
         predict(request_for(tmp_path / "model.keras", digits_folder, tmp_path / "out"))
 
-    assert caught.value.code == "model_invalid"
+    assert caught.value.code == "model_unreadable"
 
 
 def test_a_split_the_data_lacks_is_data_invalid(

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.networks import TrainedNetwork, load_network
 from tests.worker.engine.image_networks import small_convnet
@@ -58,6 +59,6 @@ def test_layers_behind_a_fixed_reshape_are_refused_for_other_sizes(tmp_path: Pat
 def test_a_file_that_is_not_a_keras_model_is_refused(tmp_path: Path) -> None:
     (tmp_path / "model.keras").write_bytes(b"PK\x03\x04 not a zip")
 
-    with pytest.raises(EngineError) as error:
+    with pytest.raises(CodedError) as error:
         load_network(TrainedNetwork(tmp_path / "model.keras"))
-    assert error.value.code == "model_invalid"
+    assert error.value.code == "model_unreadable"  # by the checks an uploaded file gets

@@ -46,14 +46,14 @@ def test_the_least_recently_used_model_goes_first_once_the_cache_is_full(files) 
     assert cache.held() == ["a", "c"] and cache.used_bytes == 2 * WEIGHTS_BYTES
 
 
-def test_a_file_that_is_no_model_is_refused_as_unusable(tmp_path: Path) -> None:
+def test_a_file_that_is_no_model_is_refused_with_the_upload_checks_code(tmp_path: Path) -> None:
     (tmp_path / "bad.keras").write_bytes(b"junk")
     cache = ModelCache(capacity_bytes=10**6, fetch=lambda r: tmp_path / "bad.keras")
 
     with pytest.raises(InferenceRefused) as caught:
         cache.get(ref("bad"))
 
-    assert caught.value.code == "model_unusable" and caught.value.status == 422
+    assert caught.value.code == "model_unreadable" and caught.value.status == 422
 
 
 def test_requests_arriving_together_go_through_the_network_in_one_call(files) -> None:  # noqa: ANN001

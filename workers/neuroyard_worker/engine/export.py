@@ -13,10 +13,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import tensorflow as tf
 
+from neuroyard_core.errors import CodedError
 from neuroyard_worker.engine.errors import EngineError
+from neuroyard_worker.engine.model_file import load_model_file
 
 FORMATS = ("savedmodel", "tflite")
 
@@ -31,10 +32,7 @@ class ExportRequest:
 def export(request: ExportRequest) -> Path:
     if request.format not in FORMATS:
         raise EngineError("model_unsuitable", f"unknown export format {request.format!r}")
-    try:
-        model = keras.saving.load_model(request.model_path, safe_mode=True, compile=False)
-    except Exception as error:  # Keras raises many types for a bad file
-        raise EngineError("model_invalid", f"cannot load the model: {error}") from error
+    model = load_model_file(request.model_path)
     with tempfile.TemporaryDirectory(prefix="neuroyard-export-") as tmp:
         saved = Path(tmp) / "savedmodel"
         model.export(saved, format="tf_saved_model", verbose=False)
@@ -62,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         export(ExportRequest(model_path=args.model, format=args.format, out_path=args.out))
-    except EngineError as error:
+    except CodedError as error:  # EngineError, or the model check's refusal
         print(f"{error.code}: {error.message}", file=sys.stderr)
         return 2
     return 0

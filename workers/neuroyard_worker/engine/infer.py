@@ -20,6 +20,7 @@ from neuroyard_core.formats.manifest import MANIFEST_NAME, SPLITS, read_manifest
 from neuroyard_worker.engine.confusion_image import draw_confusion_matrix
 from neuroyard_worker.engine.data import load_arrays, load_shard
 from neuroyard_worker.engine.errors import EngineError
+from neuroyard_worker.engine.model_file import load_model_file
 from neuroyard_worker.engine.prediction_files import (
     CsvRows,
     NpzColumns,
@@ -336,10 +337,7 @@ def _open_npz(path: Path, split: str) -> _Data:
 
 
 def _load(path: Path) -> keras.Model:
-    try:
-        model = keras.saving.load_model(path, safe_mode=True, compile=False)
-    except Exception as error:  # Keras raises many types for a bad file
-        raise EngineError("model_invalid", f"cannot load the model: {error}") from error
+    model = load_model_file(path)
     if len(model.inputs) != 1 or len(model.outputs) != 1:
         raise EngineError(
             "model_unsuitable", "predictions need a model with one input and one output"

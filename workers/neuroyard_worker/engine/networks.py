@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from neuroyard_worker.engine.backbones import BackboneName, build_backbone
 from neuroyard_worker.engine.errors import EngineError
+from neuroyard_worker.engine.model_file import load_model_file
 
 _CONV_LAYERS = (
     keras.layers.Conv2D,
@@ -133,14 +134,8 @@ def load_network(source: NetworkSource) -> Network:
 
 
 def load_trained_model(path: Path) -> keras.Model:
-    """A .keras model, loaded without running any of its code (safe_mode)."""
-    try:
-        model = keras.saving.load_model(path, safe_mode=True, compile=False)
-    except Exception as error:  # Keras raises many kinds for a bad file
-        raise EngineError("model_invalid", f"cannot load the model: {error}") from None
-    if not isinstance(model, keras.Model) or not model.inputs:
-        raise EngineError("model_invalid", "the file holds no Keras model with a defined input")
-    return model
+    """A .keras model, checked as an upload is and loaded without running any of its code."""
+    return load_model_file(path)
 
 
 def _unit_range(pixels: tf.Tensor) -> tf.Tensor:

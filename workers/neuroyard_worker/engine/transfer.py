@@ -27,6 +27,7 @@ from neuroyard_worker.engine.backbones import BackboneName, build_backbone
 from neuroyard_worker.engine.build import apply_layers, keras_optimizer
 from neuroyard_worker.engine.describe import flat_layers
 from neuroyard_worker.engine.errors import EngineError
+from neuroyard_worker.engine.model_file import load_model_file
 
 Task = Literal["classification", "regression"]
 
@@ -158,10 +159,7 @@ def _from_model(
     request: TransferRequest, input_shape: tuple[int, ...]
 ) -> tuple[tuple[Any, Any], Any, list[keras.layers.Layer], _Base]:
     assert isinstance(request.base, Path)
-    try:
-        model = keras.saving.load_model(request.base, compile=False, safe_mode=True)
-    except Exception as error:  # the file is the user's: any failure to load is theirs
-        raise EngineError("model_invalid", f"the model cannot be loaded: {error}") from None
+    model = load_model_file(request.base)
     if len(model.inputs) != 1 or len(model.outputs) != 1:
         raise EngineError("model_unsuitable", "only a model with one input and one output")
     takes = tuple(model.inputs[0].shape[1:])

@@ -14,7 +14,9 @@ import keras
 import numpy as np
 
 from neuroyard_core.errors import CodedError
+from neuroyard_worker.engine.errors import EngineError
 from neuroyard_worker.engine.infer import task_of
+from neuroyard_worker.engine.model_file import load_model_file
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +88,13 @@ class ModelCache:
     def _load(self, ref: ModelRef) -> LoadedModel:
         path = self.fetch(ref)
         try:
-            model = keras.saving.load_model(path, safe_mode=True, compile=False)
-        except Exception as exc:  # Keras raises many types for a file it cannot read
+            model = load_model_file(path)
+        except EngineError as exc:  # Keras could not load it
             raise InferenceRefused(
-                "model_unusable", f"The model cannot be loaded: {exc}", status=422
+                "model_unusable", f"The model cannot be loaded: {exc.message}", status=422
             ) from exc
+        except CodedError as exc:  # refused by the checks an upload gets: the same code
+            raise InferenceRefused(exc.code, exc.message, status=422) from exc
         if len(model.inputs) != 1 or len(model.outputs) != 1:
             raise InferenceRefused(
                 "model_unusable", "Predictions need a model with one input and one output.", 422

@@ -98,6 +98,8 @@ def ingest_image_folder(source: Path, folder: Path, options: IngestOptions) -> D
             },
             labelled=layout.labelled,
         )
+        samples = sum(layout.count(split) for split in layout.entries)
+        writer.budget.check_projected(samples * height * width * channels, samples=samples)
         decoded = {first.filename: first_image}  # read once: the budget counts what is unpacked
         for split in layout.entries:
             _ingest_split(archive, layout, split, writer, budget, color_mode, options.seed, decoded)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from neuroyard_core.errors import CodedError
+from neuroyard_core.formats.budget import StoredBytesBudget
 from neuroyard_core.formats.manifest import MANIFEST_NAME, SPLITS, Manifest, Shard, SplitShards
 from neuroyard_core.formats.options import min_samples_per_class
 from neuroyard_worker.ingestion.labels import Labels, Resolved
@@ -31,15 +32,15 @@ def short_float(value: float) -> float:
     return float(str(np.float32(value)))
 
 
-def save_npy(path: Path, array: np.ndarray) -> str:
-    """Save one array as .npy; returns its sha256, computed on the bytes as they are written."""
+def save_npy(path: Path, array: np.ndarray, budget: StoredBytesBudget) -> str:
+    """Save one array as .npy, charged to `budget` before a byte is written; returns its
+    sha256, computed on the bytes as they are written."""
     array = np.ascontiguousarray(array)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
+    budget.charge(header.tell() + array.nbytes)
     digest = hashlib.sha256()
     with path.open("wb") as out:
-        header = io.BytesIO()
-        np.lib.format.write_array_header_1_0(
-            header, np.lib.format.header_data_from_array_1_0(array)
-        )
         for data in (header.getbuffer(), array.data.cast("B")):
             digest.update(data)
             out.write(data)
@@ -57,8 +58,11 @@ class _RawShard:
 class _SplitSink:
     """The shards of one split: buffers samples and writes full shards as they fill."""
 
-    def __init__(self, folder: Path, split: str, rows_per_shard: int) -> None:
+    def __init__(
+        self, folder: Path, split: str, rows_per_shard: int, budget: StoredBytesBudget
+    ) -> None:
         self.folder, self.split, self.rows_per_shard = folder, split, rows_per_shard
+        self.budget = budget
         self.pending: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
         self.pending_rows = 0
         self.shards: list[_RawShard] = []
@@ -86,11 +90,11 @@ class _SplitSink:
             y = {v: np.concatenate([part[1][v] for part in self.pending]) for v in variants}
         index = len(self.shards)
         x_name = f"{self.split}-x-{index:05d}.npy"
-        x_sha256 = save_npy(self.folder / x_name, x[:rows])
+        x_sha256 = save_npy(self.folder / x_name, x[:rows], self.budget)
         y_parts = {}
         for variant, values in y.items():
             y_parts[variant] = f"{self.split}-y{variant}-{index:05d}.npy"
-            save_npy(self.folder / y_parts[variant], values[:rows])
+            save_npy(self.folder / y_parts[variant], values[:rows], self.budget)
         self.shards.append(_RawShard(x_name, x_sha256, rows, y_parts))
         rest = len(x) - rows
         self.pending = [(x[rows:], {v: values[rows:] for v, values in y.items()})] if rest else []
@@ -125,8 +129,10 @@ class DatasetWriter:
         router: SplitRouter,
         preprocessing: dict[str, Any],
         labelled: bool = True,  # False: inputs to predict, given placeholder labels
+        budget: StoredBytesBudget | None = None,  # None: NEUROYARD_DATASET_MAX_STORED_BYTES
     ) -> None:
         self.folder = folder
+        self.budget = budget or StoredBytesBudget.for_datasets()
         self.sample_shape = tuple(int(d) for d in sample_shape)
         self.x_dtype = np.dtype(x_dtype)
         self.labels = labels
@@ -134,7 +140,7 @@ class DatasetWriter:
         self.preprocessing = preprocessing
         sample_bytes = max(1, math.prod(self.sample_shape)) * self.x_dtype.itemsize
         rows = max(1, SHARD_BYTES // sample_bytes)
-        self.sinks = {split: _SplitSink(folder, split, rows) for split in SPLITS}
+        self.sinks = {split: _SplitSink(folder, split, rows, self.budget) for split in SPLITS}
         self.x_min, self.x_max = math.inf, -math.inf
         self.labelled = labelled
 
@@ -215,9 +221,10 @@ class DatasetWriter:
             y = resolved.renumber[y]
         tally.add(split, y)
         y_name = shard.x.replace("-x-", "-y-")
-        y_sha256 = save_npy(self.folder / y_name, y)
         for path in raw_paths.values():
+            self.budget.refund(path.stat().st_size)
             path.unlink()
+        y_sha256 = save_npy(self.folder / y_name, y, self.budget)
         return Shard(x=shard.x, y=y_name, samples=shard.samples, x_sha256=shard.x_sha256,
                      y_sha256=y_sha256)  # fmt: skip
 

@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import sys
+from pathlib import Path
 from typing import Any
 
 CPU_SECONDS = int(os.environ.get("NEUROYARD_SANDBOX_CPU_SECONDS", "60"))
@@ -34,15 +35,17 @@ def load_and_describe(path: str) -> dict[str, Any]:
     os.environ["CUDA_VISIBLE_DEVICES"] = "-1"  # the web host's GPU, if any, is not for this
     import keras  # after the limits: importing and loading count against them
 
+    from neuroyard_core.errors import CodedError
     from neuroyard_worker.engine.describe import describe_model
+    from neuroyard_worker.engine.model_file import load_model_file
 
     keras.config.disable_interactive_logging()
     try:
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        model = load_model_file(Path(path))
+    except CodedError as error:
+        return {"ok": False, "error": error.message[:500]}
     except Exception as error:  # anything the file makes Keras raise is a refusal
         return {"ok": False, "error": f"{type(error).__name__}: {str(error)[:500]}"}
-    if not isinstance(model, keras.Model):
-        return {"ok": False, "error": f"the file holds a {type(model).__name__}, not a model"}
     return {"ok": True, "model": describe_model(model)}
 
 
