@@ -1062,7 +1062,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["SpecOutput"][];
         };
-        PaginatedSweepOutputList: {
+        PaginatedSweepListOutputList: {
             /** @description The rows in the list, exact up to 1000. */
             count: number;
             /** @description False when there are more than 1000 (count says 1000). */
@@ -1071,7 +1071,7 @@ export interface components {
             next?: string | null;
             /** Format: uri */
             previous?: string | null;
-            results: components["schemas"]["SweepOutput"][];
+            results: components["schemas"]["SweepListOutput"][];
         };
         PaginatedTrainedModelOutputList: {
             /** @description The rows in the list, exact up to 1000. */
@@ -1243,7 +1243,8 @@ export interface components {
             /** @description space, searcher (grid|random|tpe), early_stopping (none|asha|hyperband), min_epochs, reduction_factor, metric, direction, budget {trials, epochs}, parallelism, seed. */
             settings: unknown;
         };
-        SweepOutput: {
+        /** @description A row of the list: how far it got, and the best value so far (sweep_list's counts). */
+        SweepListOutput: {
             /** Format: uuid */
             readonly id: string;
             name: string;
@@ -1265,6 +1266,14 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             finished_at?: string | null;
+            readonly trials_started: number;
+            /** @description Complete, pruned or failed. */
+            readonly trials_ended: number;
+            /**
+             * Format: double
+             * @description The best completed trial's metric.
+             */
+            readonly best_value: number | null;
         };
         /**
          * @description * `running` - Running
@@ -5116,7 +5125,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedSweepOutputList"];
+                    "application/json": components["schemas"]["PaginatedSweepListOutputList"];
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */

@@ -130,3 +130,17 @@ def test_cancel_ends_a_sweep_once(api, base):  # noqa: ANN001
     Sweep.objects.filter(id=sweep["id"]).update(status="cancelled")
     again = api.post(f"/api/v1/sweeps/{sweep['id']}/cancel/")
     assert again.status_code == 409 and again.json()["code"] == "sweep_finished"
+
+
+@pytest.mark.parametrize(("direction", "best"), [("maximize", 0.9), ("minimize", 0.4)])
+def test_the_list_tells_each_sweeps_trials_and_best_value(api, user, base, direction, best):  # noqa: ANN001
+    base["settings"]["direction"] = direction
+    sweep = Sweep.objects.get(id=api.post("/api/v1/sweeps/", base, format="json").json()["id"])
+    trials = [("complete", 0.4), ("complete", 0.9), ("pruned", 0.95), ("running", None)]
+    for number, (state, value) in enumerate(trials):
+        job = Job.objects.create(owner=user, kind="train", queue="gpu", sweep=sweep)
+        sweep.trials.create(
+            number=number, optuna_trial_id=number, job=job, values={}, state=state, value=value
+        )
+    [row] = api.get("/api/v1/sweeps/").json()["results"]
+    assert (row["trials_started"], row["trials_ended"], row["best_value"]) == (4, 3, best)
