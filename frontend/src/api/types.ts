@@ -28,7 +28,7 @@ export type SweepTrial = Omit<Schemas["TrialOutput"], "values" | "epochs"> & {
   values: Record<string, number | string>;
   epochs: JobProgress | null;
 };
-export type Sweep = Omit<Schemas["SweepOutput"], "settings" | "params"> & {
+export type Sweep = Omit<Schemas["SweepDetailOutput"], "settings" | "params" | "trials" | "best_so_far"> & {
   settings: SweepSettings;
   params: Record<string, unknown>;
 };

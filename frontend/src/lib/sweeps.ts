@@ -3,7 +3,7 @@
  * the server checks again), where a server error belongs in the form, and how trials read.
  */
 import { ApiError } from "../api/errors";
-import type { Sweep, SweepRange, SweepSettings, SweepTrial } from "../api/types";
+import type { NetworkSpec, Sweep, SweepRange, SweepSettings, SweepTrial } from "../api/types";
 
 export type Distribution = SweepRange["type"];
 
@@ -25,6 +25,20 @@ export const SEARCHERS: { value: Searcher; label: string; help: string }[] = [
 
 /** Metric names a train job logs (the server says which ones this spec logs if it is wrong). */
 export const COMMON_METRICS = ["val_accuracy", "val_loss", "accuracy", "loss"];
+
+const TRAIN_SETTINGS = ["learning_rate", "optimizer", "batch_size", "epochs"];
+const LAYER_ARGUMENTS = ["units", "filters", "rate"];
+
+/** What a sweep can search on this network: the train settings and its named layers' units, filters and rates. */
+export function searchableNames(spec: NetworkSpec | undefined): string[] {
+  const layers = spec?.layers ?? [];
+  const own = layers.flatMap((layer) =>
+    layer.name
+      ? LAYER_ARGUMENTS.filter((argument) => argument in layer).map((argument) => `${layer.name}.${argument}`)
+      : [],
+  );
+  return [...TRAIN_SETTINGS, ...own];
+}
 
 /** One row of the search space, as typed. */
 export interface SpaceRow {
@@ -241,12 +255,14 @@ export function searcherText(settings: Pick<SweepSettings, "searcher" | "early_s
   return base;
 }
 
-/** How many trials ended (complete, stopped early or failed) of the budget's. */
-export function trialsText(trials: Pick<SweepTrial, "state">[] | undefined, settings: SweepSettings): string {
+/** Trials ended (complete, stopped early or failed) of the budget's: "3 / 8". */
+export function trialsText(ended: number, settings: Pick<SweepSettings, "budget">): string {
   const budget = settings.budget?.trials;
-  if (!trials) return budget ? `of ${budget}` : "—";
-  const done = trials.filter((t) => t.state !== "running").length;
-  return budget ? `${done} / ${budget}` : `${done}`;
+  return budget ? `${ended} / ${budget}` : `${ended}`;
+}
+
+export function endedTrials(trials: Pick<SweepTrial, "state">[]): number {
+  return trials.filter((t) => t.state !== "running").length;
 }
 
 /** A trial's value of a parameter, as a cell reads it. */
@@ -323,10 +339,6 @@ export function chartAxes(sweep: Pick<Sweep, "settings">, trials: Pick<SweepTria
   });
   const metrics = trials.map((t) => t.value).filter((v): v is number => typeof v === "number");
   const metric = sweep.settings.metric;
-  axes.push(
-    metrics.length
-      ? numericAxis(metric, metrics, false)
-      : { name: metric, position: () => null, ticks: [] },
-  );
+  axes.push(metrics.length ? numericAxis(metric, metrics, false) : { name: metric, position: () => null, ticks: [] });
   return axes;
 }
