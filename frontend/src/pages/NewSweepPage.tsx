@@ -92,12 +92,23 @@ export function NewSweepPage() {
   const names = searchableNames(chosenSpec?.spec as NetworkSpec | undefined);
   if (kinds.isPending) return <Loading what="the form" />;
 
-  const set = (change: Partial<SweepFormValues>) => setForm((current) => ({ ...current, ...change }));
-  const setRow = (key: number, change: Partial<SpaceRow>) =>
+  // the server's refusal stays beside its field until that field changes
+  const edited = (touches: (field: string) => boolean) =>
+    setRefusal((current) => (current?.field != null && touches(current.field) ? null : current));
+  const set = (change: Partial<SweepFormValues>) => {
+    edited((field) => field in change || (field.startsWith("space") && "rows" in change));
+    setForm((current) => ({ ...current, ...change }));
+  };
+  const setRow = (key: number, change: Partial<SpaceRow>) => {
+    edited((field) => field.startsWith("space"));
     setForm((current) => ({ ...current, rows: current.rows.map((r) => (r.key === key ? { ...r, ...change } : r)) }));
+  };
   const primary = fields.filter((f) => !isAdvancedParam("train", f.name));
   const advanced = fields.filter((f) => isAdvancedParam("train", f.name));
-  const onParam = (name: string, text: string) => setParamTexts((current) => ({ ...current, [name]: text }));
+  const onParam = (name: string, text: string) => {
+    edited((field) => field === "params" || field === `params.${name}`);
+    setParamTexts((current) => ({ ...current, [name]: text }));
+  };
 
   /** The form's own error for a field, else the server's if it belongs there. */
   const problem = (field: string): { text?: string; code?: string } => {
