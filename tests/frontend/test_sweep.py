@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import digits_arrays, mlp_spec, npz_upload, upload_dataset
 from tests.frontend.conftest import LAPTOP
-from tests.frontend.pages import go_to, log_in
+from tests.frontend.pages import accessibility_problems, go_to, log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,8 @@ def test_a_sweep_from_the_form_runs_its_trials_and_opens_its_best_model(
     spec["layers"][1]["name"] = "hidden"
     api.post("/api/v1/specs/", {"name": "digits mlp", "spec": spec}, format="json")
 
-    context = browser.new_context(viewport=LAPTOP)
+    # the pages run under the CSP; only axe-core, which the test injects, is let past it
+    context = browser.new_context(viewport=LAPTOP, bypass_csp=True)
     page = context.new_page()
     log_in(page, app_url, "ada")
     go_to(page, "Sweeps")
@@ -65,6 +66,7 @@ def test_a_sweep_from_the_form_runs_its_trials_and_opens_its_best_model(
     expect(metric_error).to_have_count(0)
     expect(page.get_by_label("Metric")).not_to_have_attribute("aria-invalid", "true")
     screenshot(page, "20-new-sweep")
+    assert accessibility_problems(page) == []
 
     page.get_by_role("button", name="Start sweep").click()
     expect(page).to_have_url(re.compile(r"/sweeps/[0-9a-f-]{36}$"))
@@ -98,6 +100,7 @@ def test_a_sweep_from_the_form_runs_its_trials_and_opens_its_best_model(
     expect(rows.filter(has=page.locator(".badge-best"))).to_have_count(1)
     expect(page.get_by_test_id("transport")).to_contain_text("Ended")
     screenshot(page, "21-sweep")
+    assert accessibility_problems(page) == []
 
     # the trials are jobs, listed with their sweep
     page.get_by_role("link", name="Its jobs").click()

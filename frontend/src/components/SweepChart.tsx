@@ -59,11 +59,21 @@ export function SweepChart({
             <text x={x(i)} y={PAD.top - 12} textAnchor="middle" className="sweep-axis-name">
               {axis.name}
             </text>
-            {axis.ticks.map(([position, label]) => (
-              <text key={label} x={x(i) + 5} y={y(position) + 4} className="sweep-tick">
-                {label}
-              </text>
-            ))}
+            {/* beside the axis, on the side fewer lines cross: the last axis's right, else its left */}
+            {axis.ticks.map(([position, label]) => {
+              const right = i === axes.length - 1 && i > 0;
+              return (
+                <text
+                  key={label}
+                  x={x(i) + (right ? 6 : -6)}
+                  y={y(position) + 4}
+                  textAnchor={right ? "start" : "end"}
+                  className="sweep-tick"
+                >
+                  {label}
+                </text>
+              );
+            })}
           </g>
         ))}
       </svg>

@@ -78,6 +78,9 @@ describe("the sweep form", () => {
     expect(within(row).getByText("sweep_param_unknown")).toBeInTheDocument();
     expect(screen.getByLabelText("Parameter 2")).toHaveAccessibleDescription(/has no 'units'/);
     expect(calls.filter((c) => c.method === "POST" && c.url === "/api/v1/sweeps/")).toHaveLength(1);
+    // it stays until the row changes
+    await userEvent.type(screen.getByLabelText("Values of parameter 2"), ", 64");
+    expect(within(row).queryByText("sweep_param_unknown")).not.toBeInTheDocument();
   });
 
   it("sends nothing while a range is inverted, and says why beside it", async () => {

@@ -201,7 +201,7 @@ export function NewSweepPage() {
               const errorId = `space-${row.key}-error`;
               const rowProblem = invalid(`space.${index}`);
               return (
-                <li key={row.key} className="space-row" data-testid="space-row" aria-invalid={rowProblem}>
+                <li key={row.key} className="space-row" data-testid="space-row" data-invalid={rowProblem}>
                   <label className="space-cell space-name">
                     <span>Parameter</span>
                     <input
