@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { useMemo, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 
 import { ApiError } from "../api/errors";
@@ -26,6 +26,8 @@ import {
   type SpaceRow,
   type SweepFormValues,
 } from "../lib/sweeps";
+
+const WHOLE = { type: "number", min: 1, step: 1, inputMode: "numeric" } as const;
 
 /** A field's problem: the form's words, or the server's with its stable code. */
 function FieldMessage({ id, text, code }: { id: string; text?: string; code?: string }) {
@@ -123,6 +125,36 @@ export function NewSweepPage() {
     return <FieldMessage id={id} text={text} code={code} />;
   };
   const invalid = (field: string) => (problem(field).text ? true : undefined);
+  /** A text or number input of the form, with its help and its problem (the form's or the server's). */
+  const textField = (
+    field: "name" | "metric" | "trials" | "epochs" | "parallelism",
+    label: ReactNode,
+    extra: InputHTMLAttributes<HTMLInputElement> = {},
+    help?: string,
+  ) => {
+    const id = `sweep-${field}`;
+    const bad = invalid(field);
+    const describedBy = [bad && `${id}-error`, help && `${id}-help`].filter(Boolean).join(" ");
+    return (
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        <input
+          id={id}
+          value={form[field]}
+          aria-invalid={bad}
+          aria-describedby={describedBy || undefined}
+          onChange={(e) => set({ [field]: e.target.value })}
+          {...extra}
+        />
+        {help && (
+          <small className="help" id={`${id}-help`}>
+            {help}
+          </small>
+        )}
+        {message(field, `${id}-error`)}
+      </div>
+    );
+  };
   const serverParamErrors: Record<string, string> =
     refusal?.field?.startsWith("params.") && refusal.error instanceof ApiError
       ? { [refusal.field.slice("params.".length)]: `${refusal.error.message} (${refusal.error.code})` }
@@ -156,18 +188,7 @@ export function NewSweepPage() {
         <fieldset className="card">
           <legend>What to train</legend>
           <div className="form-grid">
-            <div className="field">
-              <label htmlFor="sweep-name">Name</label>
-              <input
-                id="sweep-name"
-                value={form.name}
-                placeholder="learning rate search"
-                aria-invalid={invalid("name")}
-                aria-describedby={invalid("name") && "sweep-name-error"}
-                onChange={(e) => set({ name: e.target.value })}
-              />
-              {message("name", "sweep-name-error")}
-            </div>
+            {textField("name", "Name", { placeholder: "learning rate search" })}
             <DatasetPicker
               id="sweep-dataset"
               value={form.dataset}
@@ -271,23 +292,12 @@ export function NewSweepPage() {
             ))}
           </div>
           <div className="form-grid">
-            <div className="field">
-              <label htmlFor="sweep-metric">Metric</label>
-              <input
-                id="sweep-metric"
-                list="sweep-metrics"
-                value={form.metric}
-                aria-invalid={invalid("metric")}
-                aria-describedby={invalid("metric") && "sweep-metric-error"}
-                onChange={(e) => set({ metric: e.target.value })}
-              />
-              <datalist id="sweep-metrics">
-                {COMMON_METRICS.map((m) => (
-                  <option key={m} value={m} />
-                ))}
-              </datalist>
-              {message("metric", "sweep-metric-error")}
-            </div>
+            {textField("metric", "Metric", { list: "sweep-metrics" })}
+            <datalist id="sweep-metrics">
+              {COMMON_METRICS.map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
             <div className="field">
               <label htmlFor="sweep-direction">Direction</label>
               <select
@@ -299,55 +309,16 @@ export function NewSweepPage() {
                 <option value="minimize">Minimize</option>
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="sweep-trials">Trials</label>
-              <input
-                id="sweep-trials"
-                type="number"
-                min={1}
-                step={1}
-                value={form.trials}
-                aria-invalid={invalid("trials")}
-                aria-describedby={invalid("trials") && "sweep-trials-error"}
-                onChange={(e) => set({ trials: e.target.value })}
-              />
-              {message("trials", "sweep-trials-error")}
-            </div>
-            <div className="field">
-              <label htmlFor="sweep-epochs">
+            {textField("trials", "Trials", WHOLE)}
+            {textField(
+              "epochs",
+              <>
                 Epochs in all <span className="muted">(optional)</span>
-              </label>
-              <input
-                id="sweep-epochs"
-                type="number"
-                min={1}
-                step={1}
-                value={form.epochs}
-                placeholder="no limit"
-                aria-invalid={invalid("epochs")}
-                aria-describedby={invalid("epochs") ? "sweep-epochs-error" : "sweep-epochs-help"}
-                onChange={(e) => set({ epochs: e.target.value })}
-              />
-              <small className="help" id="sweep-epochs-help">
-                Epochs trained by all trials together.
-              </small>
-              {message("epochs", "sweep-epochs-error")}
-            </div>
-            <div className="field">
-              <label htmlFor="sweep-parallelism">Trials at once</label>
-              <input
-                id="sweep-parallelism"
-                type="number"
-                min={1}
-                max={64}
-                step={1}
-                value={form.parallelism}
-                aria-invalid={invalid("parallelism")}
-                aria-describedby={invalid("parallelism") && "sweep-parallelism-error"}
-                onChange={(e) => set({ parallelism: e.target.value })}
-              />
-              {message("parallelism", "sweep-parallelism-error")}
-            </div>
+              </>,
+              { ...WHOLE, placeholder: "no limit" },
+              "Epochs trained by all trials together.",
+            )}
+            {textField("parallelism", "Trials at once", { ...WHOLE, max: 64 })}
           </div>
         </fieldset>
 
