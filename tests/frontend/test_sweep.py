@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import digits_arrays, mlp_spec, npz_upload, upload_dataset
-from tests.frontend.conftest import LAPTOP
+from tests.frontend.conftest import LAPTOP, PHONE
 from tests.frontend.pages import accessibility_problems, go_to, log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -97,6 +97,8 @@ def test_a_sweep_from_the_form_runs_its_trials_and_opens_its_best_model(
     sweep = Sweep.objects.get()
     best = page.get_by_test_id("best-trial")
     expect(best).to_contain_text(f"#{sweep.best_trial.number}")
+    # registered as the sweep ended: the page reads the models again to name it
+    expect(best.locator(".stat", has_text="Model")).to_contain_text(sweep.best_model.name)
     expect(rows.filter(has=page.locator(".badge-best"))).to_have_count(1)
     expect(page.get_by_test_id("transport")).to_contain_text("Ended")
     screenshot(page, "21-sweep")
@@ -120,4 +122,10 @@ def test_a_sweep_from_the_form_runs_its_trials_and_opens_its_best_model(
     expect(row).to_contain_text("digits width and rate")
     expect(row).to_contain_text("ASHA")
     expect(row).to_contain_text(f"{TRIALS} / {TRIALS}")
+
+    page.set_viewport_size(PHONE)  # the trials table scrolls sideways; the page does not
+    row.get_by_role("link", name="digits width and rate").click()
+    expect(page.get_by_test_id("trial-row")).to_have_count(TRIALS)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "21-sweep-phone")
     context.close()

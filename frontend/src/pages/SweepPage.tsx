@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { cancelSweep, keys, useDatasets, useModels, useSpecs, useSweep } from "../api/queries";
@@ -77,6 +77,14 @@ function TrialsTable({ sweep }: { sweep: SweepDetail }) {
 
 function BestTrial({ sweep }: { sweep: SweepDetail }) {
   const models = useModels();
+  const client = useQueryClient();
+  // the best model is registered as the sweep ends: a models list read before lacks it
+  const missing = Boolean(
+    sweep.best_model && models.data && !models.data.results.some((m) => m.id === sweep.best_model),
+  );
+  useEffect(() => {
+    if (missing) void client.invalidateQueries({ queryKey: keys.models });
+  }, [client, missing]);
   const best = sweep.best_so_far;
   const ended = sweep.status !== "running";
   if (!best) {
@@ -91,6 +99,7 @@ function BestTrial({ sweep }: { sweep: SweepDetail }) {
           <strong className="best-value">{formatMetric(best.value)}</strong>
         </Stat>
         <Stat label="Trial">#{best.number}</Stat>
+        {model && <Stat label="Model">{model.name}</Stat>}
         {Object.entries(best.values).map(([name, value]) => (
           <Stat key={name} label={name}>
             <code>{valueText(value)}</code>
@@ -100,7 +109,7 @@ function BestTrial({ sweep }: { sweep: SweepDetail }) {
       <p className="actions-row">
         {modelId ? (
           <Link className="button button-primary" to={`/models#model-${modelId}`}>
-            Open its model{model ? `: ${model.name}` : ""}
+            Open its model
           </Link>
         ) : (
           <span className="muted">Its model is registered when the sweep ends.</span>
