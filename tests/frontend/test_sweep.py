@@ -101,6 +101,11 @@ def test_a_sweep_from_the_form_runs_its_trials_and_opens_its_best_model(
     expect(best.locator(".stat", has_text="Model")).to_contain_text(sweep.best_model.name)
     expect(rows.filter(has=page.locator(".badge-best"))).to_have_count(1)
     expect(page.get_by_test_id("transport")).to_contain_text("Ended")
+    page.wait_for_function(  # the bar's fill slides to its width (a CSS transition)
+        "() => { const [fill, track] = ['.progress-fill', '.progress-track']"
+        ".map((s) => document.querySelector(s).getBoundingClientRect().width);"
+        " return fill === track; }"
+    )
     screenshot(page, "21-sweep")
     assert accessibility_problems(page) == []
 
