@@ -16,7 +16,10 @@ import { NetworkEditorPage } from "./pages/NetworkEditorPage";
 import { NetworkPage } from "./pages/NetworkPage";
 import { NetworksPage } from "./pages/NetworksPage";
 import { NewJobPage } from "./pages/NewJobPage";
+import { NewSweepPage } from "./pages/NewSweepPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { SweepPage } from "./pages/SweepPage";
+import { SweepsPage } from "./pages/SweepsPage";
 import { WorkersPage } from "./pages/WorkersPage";
 
 export function makeQueryClient(): QueryClient {
@@ -53,6 +56,9 @@ export function AppRoutes() {
         <Route path="jobs" element={<JobsPage />} />
         <Route path="jobs/new" element={<NewJobPage />} />
         <Route path="jobs/:id" element={<JobPage />} />
+        <Route path="sweeps" element={<SweepsPage />} />
+        <Route path="sweeps/new" element={<NewSweepPage />} />
+        <Route path="sweeps/:id" element={<SweepPage />} />
         <Route path="compare" element={<ComparePage />} />
         <Route path="models" element={<ModelsPage />} />
         <Route path="workers" element={<WorkersPage />} />

@@ -101,6 +101,7 @@ def test_the_main_pages_pass_automated_accessibility_checks(
         ("Datasets", page.get_by_role("heading", name="Your datasets")),
         ("Networks", page.get_by_role("link", name="New network")),
         ("Jobs", page.get_by_label("Status")),
+        ("Sweeps", page.get_by_text("No sweeps yet.")),
         ("Compare", page.get_by_role("heading", name="Training jobs")),
         ("Models", page.get_by_role("heading", name="Models")),
     ]:
@@ -113,6 +114,9 @@ def test_the_main_pages_pass_automated_accessibility_checks(
     page.goto(f"{app_url}/jobs/new")
     expect(page.get_by_role("button", name="Submit job")).to_be_visible()
     problems["new job"] = accessibility_problems(page)
+    page.goto(f"{app_url}/sweeps/new")
+    expect(page.get_by_role("button", name="Start sweep")).to_be_visible()
+    problems["new sweep"] = accessibility_problems(page)
     screenshot(page, f"15-new-job-{scheme}")
     assert {name: found for name, found in problems.items() if found} == {}
     context.close()

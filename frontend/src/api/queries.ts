@@ -20,6 +20,8 @@ import type {
   Spec,
   SpecSummary,
   SpecTemplate,
+  SweepDetail,
+  SweepListItem,
   TrainedModel,
   Worker,
 } from "./types";
@@ -46,6 +48,8 @@ export const keys = {
   queueJobs: (queue: string) => ["queues", queue, "jobs"] as const,
   kinds: ["job-kinds"] as const,
   weights: (modelId: string) => ["models", modelId, "weights"] as const,
+  sweeps: ["sweeps"] as const,
+  sweep: (id: string) => ["sweeps", id] as const,
 };
 
 const POLL_MS = 2000;
@@ -378,6 +382,40 @@ export async function settledPrediction(first: PredictAnswer): Promise<PredictAn
     body = await fetchPrediction(body.model, body.id);
   }
   return body;
+}
+
+// --- sweeps ---------------------------------------------------------------------------------
+
+export function useSweeps() {
+  return useQuery({
+    queryKey: keys.sweeps,
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/sweeps/", { params: { query: { limit: 100 } } })) as Promise<{
+        results: SweepListItem[];
+        next?: string | null;
+      }>,
+    refetchInterval: (query) => (query.state.data?.results.some((s) => s.status === "running") ? POLL_MS : false),
+  });
+}
+
+/** A sweep with its trials; re-read every 2 seconds while it runs (its trials are jobs with live pages). */
+export function useSweep(id: string) {
+  return useQuery({
+    queryKey: keys.sweep(id),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/sweeps/{sweep_id}/", { params: { path: { sweep_id: id } } })) as Promise<SweepDetail>,
+    refetchInterval: (query) => (query.state.data?.status === "running" ? POLL_MS : false),
+  });
+}
+
+export function createSweep(body: components["schemas"]["SweepListCreateInputRequest"]): Promise<SweepDetail> {
+  return unwrap(api.POST("/api/v1/sweeps/", { body })) as Promise<SweepDetail>;
+}
+
+export function cancelSweep(id: string): Promise<SweepDetail> {
+  return unwrap(
+    api.POST("/api/v1/sweeps/{sweep_id}/cancel/", { params: { path: { sweep_id: id } } }),
+  ) as Promise<SweepDetail>;
 }
 
 // --- fleet (staff) -------------------------------------------------------------------------

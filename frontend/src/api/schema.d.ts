@@ -1085,7 +1085,7 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["SpecOutput"][];
         };
-        PaginatedSweepOutputList: {
+        PaginatedSweepListOutputList: {
             /** @description The rows in the list, exact up to 1000. */
             count: number;
             /** @description False when there are more than 1000 (count says 1000). */
@@ -1094,7 +1094,7 @@ export interface components {
             next?: string | null;
             /** Format: uri */
             previous?: string | null;
-            results: components["schemas"]["SweepOutput"][];
+            results: components["schemas"]["SweepListOutput"][];
         };
         PaginatedTrainedModelOutputList: {
             /** @description The rows in the list, exact up to 1000. */
@@ -1266,7 +1266,8 @@ export interface components {
             /** @description space, searcher (grid|random|tpe), early_stopping (none|asha|hyperband), min_epochs, reduction_factor, metric, direction, budget {trials, epochs}, parallelism, seed. */
             settings: unknown;
         };
-        SweepOutput: {
+        /** @description A row of the list: how far it got, and the best value so far (sweep_list's counts). */
+        SweepListOutput: {
             /** Format: uuid */
             readonly id: string;
             name: string;
@@ -1288,6 +1289,14 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             finished_at?: string | null;
+            readonly trials_started: number;
+            /** @description Complete, pruned or failed. */
+            readonly trials_ended: number;
+            /**
+             * Format: double
+             * @description The best completed trial's metric.
+             */
+            readonly best_value: number | null;
         };
         /**
          * @description * `running` - Running
@@ -5265,7 +5274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedSweepOutputList"];
+                    "application/json": components["schemas"]["PaginatedSweepListOutputList"];
                 };
             };
             /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */

@@ -22,6 +22,19 @@ export type PredictAnswer = Schemas["PredictAnswerOutput"];
 /** An entry of the job-kind registry; its params' JSON Schema is what the submit form is made from. */
 export type JobKind = Omit<Schemas["JobKindOutput"], "params_schema"> & { params_schema: ParamsSchema };
 export type JobKindInput = Schemas["JobKindOutputInputFileOutput"];
+export type SweepStatus = Schemas["SweepStatusEnum"];
+/** A trial: its values, Optuna's state, and its job's status and epochs. */
+export type SweepTrial = Omit<Schemas["TrialOutput"], "values" | "epochs"> & {
+  values: Record<string, number | string>;
+  epochs: JobProgress | null;
+};
+export type Sweep = Omit<Schemas["SweepDetailOutput"], "settings" | "params" | "trials" | "best_so_far"> & {
+  settings: SweepSettings;
+  params: Record<string, unknown>;
+};
+/** A row of the sweep list: with its trials started and ended and its best value so far. */
+export type SweepListItem = Sweep & Pick<Schemas["SweepListOutput"], "trials_started" | "trials_ended" | "best_value">;
+export type SweepDetail = Sweep & { trials: SweepTrial[]; best_so_far: SweepTrial | null };
 
 export const FINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled", "pruned"];
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
@@ -96,3 +109,23 @@ export type SpecTemplate = Omit<Schemas["TemplateOutput"], "spec" | "params"> & 
   /** suggested params of the train job */
   params: Record<string, unknown>;
 };
+
+/** One searched parameter of `Sweep.settings.space` (neuroyard_core.sweeps.space). */
+export type SweepRange =
+  | { name: string; type: "uniform" | "log_uniform"; low: number; high: number }
+  | { name: string; type: "int"; low: number; high: number; step?: number }
+  | { name: string; type: "choice"; values: (number | string)[] };
+
+/** `Sweep.settings`, as the server cleans it. */
+export interface SweepSettings {
+  space: SweepRange[];
+  searcher: "grid" | "random" | "tpe";
+  early_stopping: "none" | "asha" | "hyperband";
+  min_epochs?: number;
+  reduction_factor?: number;
+  metric: string;
+  direction: "maximize" | "minimize";
+  budget: { trials?: number | null; epochs?: number | null };
+  parallelism: number;
+  seed?: number;
+}

@@ -9,6 +9,7 @@ const LINKS = [
   { to: "/datasets", label: "Datasets" },
   { to: "/networks", label: "Networks" },
   { to: "/jobs", label: "Jobs" },
+  { to: "/sweeps", label: "Sweeps" },
   { to: "/compare", label: "Compare" },
   { to: "/models", label: "Models" },
 ];

@@ -71,6 +71,11 @@ function Details({ job }: { job: Job }) {
   );
   const list = (
     <dl className="stats">
+      {job.sweep && (
+        <Stat label="Sweep">
+          <Link to={`/sweeps/${job.sweep}`}>trial of sweep {shortId(job.sweep)}</Link>
+        </Stat>
+      )}
       {job.dataset && (
         <Stat label="Dataset">
           {dataset ? <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> : shortId(job.dataset)}
@@ -186,6 +191,11 @@ export function JobPage() {
                 to={`/jobs/new?kind=${data.kind}&dataset=${data.dataset ?? ""}&spec=${data.spec ?? ""}`}
               >
                 Train again
+              </Link>
+            )}
+            {data.kind === "train" && data.dataset && data.spec && (
+              <Link className="button" to={`/sweeps/new?dataset=${data.dataset}&spec=${data.spec}`}>
+                Sweep its settings
               </Link>
             )}
           </>

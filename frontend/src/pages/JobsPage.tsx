@@ -20,9 +20,11 @@ export function JobsPage() {
   const status = params.get("status") ?? "";
   const kind = params.get("kind") ?? "";
   const cursor = params.get("cursor") ?? undefined;
+  const sweep = params.get("sweep") ?? "";
   const jobs = useJobs({
     status: JOB_STATUSES.find((known) => known === status),
     kind: kind || undefined,
+    sweep: sweep || undefined,
     limit: PAGE,
     cursor,
   });
@@ -69,6 +71,9 @@ export function JobsPage() {
             >
               Compare {selected.length > 0 ? selected.length : ""} selected
             </button>
+            <Link className="button" to="/sweeps/new">
+              New sweep
+            </Link>
             <Link className="button button-primary" to="/jobs/new">
               New job
             </Link>
@@ -100,10 +105,20 @@ export function JobsPage() {
             </select>
           </div>
         </div>
+        {sweep && (
+          <p className="notice notice-info" data-testid="sweep-filter">
+            <span>
+              The trials of <Link to={`/sweeps/${sweep}`}>sweep {shortId(sweep)}</Link>.
+            </span>{" "}
+            <button type="button" className="button button-ghost" onClick={() => setFilter("sweep", "")}>
+              Show all jobs
+            </button>
+          </p>
+        )}
         {jobs.isPending && <Loading what="jobs" />}
         <ErrorNotice error={jobs.error} />
         {jobs.data?.results.length === 0 && (
-          <EmptyState title={status || kind ? "No jobs match the filters." : "No jobs yet."}>
+          <EmptyState title={status || kind || sweep ? "No jobs match the filters." : "No jobs yet."}>
             <p>
               <Link to="/jobs/new">Submit one</Link> to train a network.
             </p>

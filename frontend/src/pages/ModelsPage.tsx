@@ -1,4 +1,5 @@
-import { Link } from "react-router";
+import { useEffect } from "react";
+import { Link, useLocation } from "react-router";
 
 import { useModels } from "../api/queries";
 import { Disclosure } from "../components/Disclosure";
@@ -35,6 +36,12 @@ function Metrics({ metrics }: { metrics: unknown }) {
 
 export function ModelsPage() {
   const models = useModels();
+  // `/models#model-<id>` (a sweep's best model, one click away): that card, scrolled to and marked
+  const picked = useLocation().hash.replace(/^#model-/, "");
+  const loaded = Boolean(models.data);
+  useEffect(() => {
+    if (picked && loaded) document.getElementById(`model-${picked}`)?.scrollIntoView({ block: "start" });
+  }, [picked, loaded]);
   return (
     <>
       <PageHeader title="Models" subtitle="Trained networks, ready to download and use." />
@@ -52,7 +59,13 @@ export function ModelsPage() {
       )}
       <ul className="model-list">
         {models.data?.results.map((model) => (
-          <li key={model.id} className="card model-card" data-testid="model-card">
+          <li
+            key={model.id}
+            id={`model-${model.id}`}
+            className={`card model-card${model.id === picked ? " model-picked" : ""}`}
+            data-testid="model-card"
+            aria-current={model.id === picked || undefined}
+          >
             <div className="model-head">
               <div>
                 <h2>

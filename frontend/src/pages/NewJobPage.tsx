@@ -2,9 +2,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
+import { keys, submitJob, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FitCheck } from "../components/FitCheck";
+import { DatasetPicker, NetworkPicker } from "../components/InputPickers";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
@@ -16,7 +17,6 @@ export function NewJobPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const kinds = useJobKinds();
-  const datasets = useDatasets();
   const specs = useSpecs();
   const models = useModels();
   const [kindName, setKindName] = useState(params.get("kind") ?? "train");
@@ -47,7 +47,6 @@ export function NewJobPage() {
   const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
   const advanced = fields.filter((f) => isAdvancedParam(kind.name, f.name));
   const onParam = (name: string, text: string) => setTexts((current) => ({ ...current, [name]: text }));
-  const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
   const chosenSpec = specs.data?.results.find((s) => s.id === spec);
   const inputs = kind.inputs;
   const fittingModels = models.data?.results.filter((m) => modelFitsKind(kind.name, m)) ?? [];
@@ -109,41 +108,10 @@ export function NewJobPage() {
             <legend>Inputs</legend>
             <div className="form-grid">
               {kind.accepts_dataset && (
-                <SelectField
-                  id="job-dataset"
-                  label="Dataset"
-                  required={kind.needs_dataset}
-                  value={dataset}
-                  onChange={setDataset}
-                  placeholder={kind.needs_dataset ? "Choose a dataset…" : "None"}
-                  options={readyDatasets.map((d) => ({ value: d.id, label: d.name }))}
-                  help={
-                    datasets.data &&
-                    readyDatasets.length === 0 && (
-                      <>
-                        No ready datasets. <Link to="/datasets">Upload one.</Link>
-                      </>
-                    )
-                  }
-                />
+                <DatasetPicker id="job-dataset" required={kind.needs_dataset} value={dataset} onChange={setDataset} />
               )}
               {kind.accepts_spec && (
-                <SelectField
-                  id="job-spec"
-                  label="Network"
-                  required={kind.needs_spec}
-                  value={spec}
-                  onChange={setSpec}
-                  placeholder={kind.needs_spec ? "Choose a network…" : "None"}
-                  options={specs.data?.results.map((s) => ({ value: s.id, label: s.name })) ?? []}
-                  help={
-                    specs.data?.results.length === 0 && (
-                      <>
-                        No networks yet. <Link to="/networks/new">Build one.</Link>
-                      </>
-                    )
-                  }
-                />
+                <NetworkPicker id="job-spec" required={kind.needs_spec} value={spec} onChange={setSpec} />
               )}
               {kind.accepts_model && (
                 <SelectField

@@ -57,6 +57,21 @@ class SweepOutput(serializers.ModelSerializer):
         return sweep.best_trial.number if sweep.best_trial_id and sweep.best_trial else None
 
 
+class SweepListOutput(SweepOutput):
+    """A row of the list: how far it got, and the best value so far (sweep_list's counts)."""
+
+    trials_started = serializers.IntegerField(read_only=True)
+    trials_ended = serializers.IntegerField(read_only=True, help_text="Complete, pruned or failed.")
+    best_value = serializers.SerializerMethodField(help_text="The best completed trial's metric.")
+
+    class Meta(SweepOutput.Meta):
+        fields = [*SweepOutput.Meta.fields, "trials_started", "trials_ended", "best_value"]
+
+    def get_best_value(self, sweep: Sweep) -> float | None:
+        minimize = sweep.settings.get("direction") == "minimize"
+        return getattr(sweep, "best_low" if minimize else "best_high", None)
+
+
 class SweepDetailOutput(SweepOutput):
     trials = serializers.SerializerMethodField()
     best_so_far = serializers.SerializerMethodField()
@@ -90,9 +105,9 @@ class SweepListCreateApi(PaginatedList, APIView):
             "parallelism, seed."
         )
 
-    @extend_schema(responses=SweepOutput(many=True))
+    @extend_schema(responses=SweepListOutput(many=True))
     def get(self, request: Request) -> Response:
-        return paginated(request, self, sweep_list(user=request.user), SweepOutput)
+        return paginated(request, self, sweep_list(user=request.user), SweepListOutput)
 
     @extend_schema(request=Input, responses={201: SweepDetailOutput})
     def post(self, request: Request) -> Response:

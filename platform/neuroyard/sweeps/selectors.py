@@ -1,13 +1,21 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.sweeps.models import Sweep, SweepTrial
 
 
 def sweep_list(*, user: Any) -> QuerySet[Sweep]:
-    return owned_by(Sweep.objects.all(), user)
+    """With each sweep's trials started and ended, and its best completed value either way
+    (`best_high`, `best_low`: the direction picks one)."""
+    complete = Q(trials__state=SweepTrial.State.COMPLETE)
+    return owned_by(Sweep.objects.all(), user).annotate(
+        trials_started=Count("trials"),
+        trials_ended=Count("trials", filter=~Q(trials__state=SweepTrial.State.RUNNING)),
+        best_high=Max("trials__value", filter=complete),
+        best_low=Min("trials__value", filter=complete),
+    )
 
 
 def sweep_get(*, user: Any, sweep_id: object) -> Sweep:

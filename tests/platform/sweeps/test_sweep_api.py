@@ -181,3 +181,17 @@ def test_the_trials_tensorboard_runs_download_as_one_zip(api, other_api, base): 
     resumed = api.get(url, HTTP_RANGE="bytes=10-")
     assert resumed.status_code == 206 and b"".join(resumed.streaming_content) == body[10:]
     assert other_api.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("direction", "best"), [("maximize", 0.9), ("minimize", 0.4)])
+def test_the_list_tells_each_sweeps_trials_and_best_value(api, user, base, direction, best):  # noqa: ANN001
+    base["settings"]["direction"] = direction
+    sweep = Sweep.objects.get(id=api.post("/api/v1/sweeps/", base, format="json").json()["id"])
+    trials = [("complete", 0.4), ("complete", 0.9), ("pruned", 0.95), ("running", None)]
+    for number, (state, value) in enumerate(trials):
+        job = Job.objects.create(owner=user, kind="train", queue="gpu", sweep=sweep)
+        sweep.trials.create(
+            number=number, optuna_trial_id=number, job=job, values={}, state=state, value=value
+        )
+    [row] = api.get("/api/v1/sweeps/").json()["results"]
+    assert (row["trials_started"], row["trials_ended"], row["best_value"]) == (4, 3, best)
