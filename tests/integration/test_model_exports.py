@@ -60,4 +60,4 @@ def test_a_model_that_cannot_be_converted_answers_409_saying_why(
     failed = converted(api, f"/api/v1/models/{model.id}/download/?format=tflite", status=409)
 
     assert failed.json()["code"] == "export_failed"
-    assert "cannot load the model" in failed.json()["message"]
+    assert "is not a .keras file" in failed.json()["message"]  # the load check's words
