@@ -1263,7 +1263,7 @@ export interface components {
             spec: string;
             /** @description The trials' train params, before searching. */
             params?: unknown;
-            /** @description space, searcher (grid|random|tpe), early_stopping (none|asha|hyperband), min_epochs, reduction_factor, metric, direction, budget {trials, epochs}, parallelism, seed. */
+            /** @description space, searcher (grid|random|tpe), early_stopping (none|asha|hyperband), min_epochs, reduction_factor, metric, direction, budget {trials, epochs, minutes}, parallelism, seed. */
             settings: unknown;
         };
         /** @description A row of the list: how far it got, and the best value so far (sweep_list's counts). */

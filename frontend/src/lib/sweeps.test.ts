@@ -105,8 +105,18 @@ describe("the sweep request", () => {
     ];
     const { errors } = sweepRequest(form({ rows, trials: "", epochs: "" }), {});
     expect(errors["space.1"]).toBe("'optimizer' is searched twice.");
-    expect(errors.trials).toBe("Give trials, epochs or both.");
+    expect(errors.trials).toBe("Give trials, epochs or minutes (or more than one).");
     expect(sweepRequest(form({ trials: "", epochs: "40" }), {}).request?.settings.budget).toEqual({ epochs: 40 });
+  });
+
+  it("takes a time budget in minutes, alone or beside the others", () => {
+    expect(sweepRequest(form({ trials: "", minutes: "90" }), {}).request?.settings.budget).toEqual({ minutes: 90 });
+    expect(sweepRequest(form({ trials: "12", minutes: "5" }), {}).request?.settings.budget).toEqual({
+      trials: 12,
+      minutes: 5,
+    });
+    expect(sweepRequest(form({ minutes: "0" }), {}).errors.minutes).toBe("At least 1 minute, or leave empty.");
+    expect(sweepRequest(form({ minutes: "1.5" }), {}).errors.minutes).toBe("At least 1 minute, or leave empty.");
   });
 });
 
@@ -151,7 +161,8 @@ describe("where a server refusal goes in the form", () => {
   it("puts metric, budget, params and input errors beside theirs; the rest above the button", () => {
     expect(refusal("sweep_metric_unknown", "metric: the trials log loss, accuracy, not 'val_auc'.")).toBe("metric");
     expect(refusal("sweep_budget_invalid", "budget.epochs: at least 1, not 0.")).toBe("epochs");
-    expect(refusal("sweep_budget_invalid", "budget: give trials, epochs or both.")).toBe("trials");
+    expect(refusal("sweep_budget_invalid", "budget: give at least one of trials, epochs and minutes.")).toBe("trials");
+    expect(refusal("sweep_budget_invalid", "budget.minutes: at most 43200 (30 days).")).toBe("minutes");
     expect(refusal("invalid_params", "params.epochs: Input should be greater than or equal to 1")).toBe(
       "params.epochs",
     );

@@ -65,6 +65,8 @@ export interface SweepFormValues {
   trials: string;
   /** budget: epochs of all trials together (optional) */
   epochs: string;
+  /** budget: minutes from the sweep's start, after which no trial starts (optional) */
+  minutes: string;
   parallelism: string;
 }
 
@@ -85,6 +87,7 @@ export function defaultForm(dataset = "", spec = ""): SweepFormValues {
     direction: "maximize",
     trials: "8",
     epochs: "",
+    minutes: "",
     parallelism: "2",
   };
 }
@@ -98,11 +101,11 @@ export interface SweepRequest {
   settings: Omit<SweepSettings, "early_stopping" | "searcher" | "budget"> & {
     searcher: SweepSettings["searcher"];
     early_stopping: SweepSettings["early_stopping"];
-    budget: { trials?: number; epochs?: number };
+    budget: { trials?: number; epochs?: number; minutes?: number };
   };
 }
 
-/** Field keys of the form's errors: name, dataset, spec, space, space.<row index>, metric, trials, epochs, parallelism. */
+/** Field keys of the form's errors: name, dataset, spec, space, space.<row index>, metric, trials, epochs, minutes, parallelism. */
 export type FieldErrors = Record<string, string>;
 
 function parseNumber(text: string): number | null {
@@ -180,7 +183,10 @@ export function sweepRequest(
   const epochs = form.epochs.trim() ? parseWhole(form.epochs) : undefined;
   if (trials === null || (trials !== undefined && trials < 1)) errors.trials = "At least 1 trial.";
   if (epochs === null || (epochs !== undefined && epochs < 1)) errors.epochs = "At least 1 epoch, or leave empty.";
-  if (trials === undefined && epochs === undefined) errors.trials = "Give trials, epochs or both.";
+  const minutes = form.minutes.trim() ? parseWhole(form.minutes) : undefined;
+  if (minutes === null || (minutes !== undefined && minutes < 1)) errors.minutes = "At least 1 minute, or leave empty.";
+  if (trials === undefined && epochs === undefined && minutes === undefined)
+    errors.trials = "Give trials, epochs or minutes (or more than one).";
   const parallelism = parseWhole(form.parallelism);
   if (parallelism === null || parallelism < 1 || parallelism > 64) errors.parallelism = "From 1 to 64 trials at once.";
   if (Object.keys(errors).length) return { errors };
@@ -197,11 +203,18 @@ export function sweepRequest(
         early_stopping: form.searcher === "asha" ? "asha" : "none",
         metric: form.metric.trim(),
         direction: form.direction,
-        budget: { ...(trials ? { trials } : {}), ...(epochs ? { epochs } : {}) },
+        budget: { ...(trials ? { trials } : {}), ...(epochs ? { epochs } : {}), ...(minutes ? { minutes } : {}) },
         parallelism: parallelism!,
       },
     },
   };
+}
+
+/** The form field of a budget error at `where` ("budget.epochs: ..."): trials unless it names another. */
+function budgetField(where: string): "trials" | "epochs" | "minutes" {
+  if (where === "budget.epochs") return "epochs";
+  if (where === "budget.minutes") return "minutes";
+  return "trials";
 }
 
 /**
@@ -221,7 +234,7 @@ export function errorField(error: unknown, form: Pick<SweepFormValues, "rows">):
     case "sweep_metric_unknown":
       return "metric";
     case "sweep_budget_invalid":
-      return where === "budget.epochs" ? "epochs" : "trials";
+      return budgetField(where);
     case "sweep_range_empty":
     case "sweep_range_inverted":
     case "sweep_param_unknown":
@@ -238,7 +251,7 @@ export function errorField(error: unknown, form: Pick<SweepFormValues, "rows">):
       if (index !== undefined) return Number(index) < form.rows.length ? `space.${index}` : "space";
       if (where.startsWith("space.")) return rowOf(where.slice("space.".length));
       if (where === "space") return "space";
-      if (where.startsWith("budget")) return where === "budget.epochs" ? "epochs" : "trials";
+      if (where.startsWith("budget")) return budgetField(where);
       if (where === "metric" || where === "parallelism") return where;
       return null;
     }

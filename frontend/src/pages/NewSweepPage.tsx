@@ -127,7 +127,7 @@ export function NewSweepPage() {
   const invalid = (field: string) => (problem(field).text ? true : undefined);
   /** A text or number input of the form, with its help and its problem (the form's or the server's). */
   const textField = (
-    field: "name" | "metric" | "trials" | "epochs" | "parallelism",
+    field: "name" | "metric" | "trials" | "epochs" | "minutes" | "parallelism",
     label: ReactNode,
     extra: InputHTMLAttributes<HTMLInputElement> = {},
     help?: string,
@@ -317,6 +317,14 @@ export function NewSweepPage() {
               </>,
               { ...WHOLE, placeholder: "no limit" },
               "Epochs trained by all trials together.",
+            )}
+            {textField(
+              "minutes",
+              <>
+                Minutes in all <span className="muted">(optional)</span>
+              </>,
+              { ...WHOLE, placeholder: "no limit" },
+              "No trial starts after this many minutes; the running ones finish.",
             )}
             {textField("parallelism", "Trials at once", { ...WHOLE, max: 64 })}
           </div>

@@ -101,7 +101,7 @@ class SweepListCreateApi(PaginatedList, APIView):
         )
         settings = serializers.JSONField(
             help_text="space, searcher (grid|random|tpe), early_stopping (none|asha|hyperband), "
-            "min_epochs, reduction_factor, metric, direction, budget {trials, epochs}, "
+            "min_epochs, reduction_factor, metric, direction, budget {trials, epochs, minutes}, "
             "parallelism, seed."
         )
 

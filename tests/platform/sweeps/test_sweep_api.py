@@ -56,7 +56,7 @@ def test_a_sweep_is_created_running_with_its_settings(api, base):  # noqa: ANN00
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "running"
-    assert body["settings"]["budget"] == {"trials": 6, "epochs": None}
+    assert body["settings"]["budget"] == {"trials": 6, "epochs": None, "minutes": None}
     assert body["params"]["epochs"] == 9
     assert body["trials"] == [] and body["best_so_far"] is None
     assert api.get(f"/api/v1/sweeps/{body['id']}/").json()["id"] == body["id"]
@@ -89,6 +89,9 @@ def test_another_users_sweep_is_not_found(api, other_api, base):  # noqa: ANN001
         ({"budget": {"trials": 0}}, "sweep_budget_invalid"),
         ({"budget": {"epochs": 0}}, "sweep_budget_invalid"),
         ({"budget": {}}, "sweep_budget_invalid"),
+        ({"budget": {"minutes": 0}}, "sweep_budget_invalid"),
+        ({"budget": {"minutes": 10**6}}, "sweep_budget_invalid"),
+        ({"budget": {"minutes": "10"}}, "invalid_sweep"),
         ({"searcher": "bayes"}, "invalid_sweep"),
         ({"searcher": "grid"}, "invalid_sweep"),  # a grid of continuous ranges
         ({"space": [{"name": "hidden.units", "type": "int", "low": 0, "high": 8}]},

@@ -145,3 +145,17 @@ def test_a_trial_started_as_the_cancel_came_in_is_cancelled_too(user):  # noqa: 
     sweep_advance(str(sweep.id))
     assert Sweep.objects.get(id=sweep.id).status == "cancelled"
     assert sweep.trials.count() == 2
+
+
+def test_a_time_budget_starts_no_trial_after_it_and_lets_running_ones_finish(user):  # noqa: ANN001
+    sweep = make_sweep(user, budget={"minutes": 30}, early_stopping="none", parallelism=1)
+    sweep_advance(str(sweep.id))
+    play(sweep.trials.get().job, 0.5)
+    sweep_advance(str(sweep.id))  # within the 30 minutes: the next trial
+    assert sweep.trials.count() == 2
+    Sweep.objects.filter(id=sweep.id).update(created_at=timezone.now() - timedelta(minutes=31))
+    assert sweep_advance(str(sweep.id)) == "advanced"  # trial 1 still running: it may finish
+    play(sweep.trials.get(number=1).job, 0.6)
+    assert sweep_advance(str(sweep.id)) == "ended"
+    assert sweep.trials.count() == 2
+    assert Sweep.objects.get(id=sweep.id).best_trial.number == 1

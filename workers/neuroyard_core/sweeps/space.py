@@ -24,6 +24,7 @@ TRAIN_PARAMS = ("batch_size", "epochs")
 # Spec values: the optimizer's learning rate and type, and these arguments of a named layer.
 LAYER_ARGUMENTS = ("units", "filters", "rate")
 MAX_TRIALS = 1000
+MAX_MINUTES = 30 * 24 * 60
 
 
 class _Range(BaseModel):
@@ -64,6 +65,11 @@ class Budget(BaseModel):
     trials: StrictInt | None = Field(None, description="Trials started, at most.")
     epochs: StrictInt | None = Field(
         None, description="Epochs trained by all trials together; checked before a trial starts."
+    )
+    minutes: StrictInt | None = Field(
+        None,
+        description="Minutes from the sweep's start: no trial starts after them; the trials "
+        "running then finish.",
     )
 
 
@@ -165,14 +171,20 @@ def _extremes(item: Any) -> list[Any]:
 
 def _check_budget(settings: SweepSettings) -> None:
     budget = settings.budget
-    if budget.trials is None and budget.epochs is None:
-        raise CodedError("sweep_budget_invalid", "budget: give trials, epochs or both.")
-    for name in ("trials", "epochs"):
+    if budget.trials is None and budget.epochs is None and budget.minutes is None:
+        raise CodedError(
+            "sweep_budget_invalid", "budget: give at least one of trials, epochs and minutes."
+        )
+    for name in ("trials", "epochs", "minutes"):
         value = getattr(budget, name)
         if value is not None and value < 1:
             raise CodedError("sweep_budget_invalid", f"budget.{name}: at least 1, not {value}.")
     if (budget.trials or 0) > MAX_TRIALS:
         raise CodedError("sweep_budget_invalid", f"budget.trials: at most {MAX_TRIALS}.")
+    if (budget.minutes or 0) > MAX_MINUTES:
+        raise CodedError(
+            "sweep_budget_invalid", f"budget.minutes: at most {MAX_MINUTES} (30 days)."
+        )
 
 
 def _check_metric(metric: str, *, spec: dict[str, Any], params: dict[str, Any]) -> None:

@@ -140,6 +140,10 @@ def _budget_left(sweep: Sweep, settings: SweepSettings, study: optuna.Study, tri
         return False
     if budget.epochs is not None and _epochs_committed(sweep) >= budget.epochs:
         return False
+    if budget.minutes is not None and timezone.now() >= sweep.created_at + timedelta(
+        minutes=budget.minutes
+    ):
+        return False
     return not grid_exhausted(study.sampler, study)
 
 
