@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { NetworkSpec } from "../api/types";
-import { adaptSpec } from "./adapt";
+import { adaptSpec, templateFit } from "./adapt";
 
 const mnistMlp: NetworkSpec = {
   layers: [
@@ -49,5 +49,18 @@ describe("fitting a network to a dataset", () => {
       ],
     };
     expect(adaptSpec(graph, { input_shape: [8], num_classes: 2 })).toBeNull();
+  });
+});
+
+describe("templates for a dataset", () => {
+  it("says whether a template fits, can be fitted, or cannot", () => {
+    expect(templateFit(mnistMlp, { input_shape: [784], num_classes: 10 })).toBe("fits");
+    expect(templateFit(mnistMlp, { input_shape: [8, 8, 1], num_classes: 10 })).toBe("adaptable");
+    const graph: NetworkSpec = {
+      ...mnistMlp,
+      layers: [mnistMlp.layers[0]!, { type: "Dense", units: 4, inputs: ["pixels"] }],
+    };
+    expect(templateFit(graph, { input_shape: [8, 8, 1], num_classes: 10 })).toBe("no");
+    expect(templateFit(mnistMlp, {})).toBe("no");
   });
 });

@@ -49,3 +49,14 @@ export function adaptSpec(spec: NetworkSpec, stats: DatasetStats): Adapted | nul
   }
   return changes.length ? { spec: { ...spec, layers }, changes } : null;
 }
+
+/**
+ * How a template meets a dataset: "fits" as it is (its input takes the samples), "adaptable"
+ * (the editor's "Fit the network to the dataset" makes it fit), or "no" (a graph, or no Input).
+ */
+export function templateFit(spec: NetworkSpec, stats: DatasetStats): "fits" | "adaptable" | "no" {
+  const input = spec.layers[0];
+  if (!input || input.type !== "Input" || !stats.input_shape?.length) return "no";
+  if (adaptSpec(spec, stats) !== null) return "adaptable";
+  return sameShape(input.shape, stats.input_shape) ? "fits" : "no";
+}

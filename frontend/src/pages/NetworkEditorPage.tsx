@@ -77,9 +77,12 @@ export function NetworkEditorPage() {
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
 
-  const start = from ? source.data?.spec : templates.data?.[0]?.spec;
+  // ?template=KEY (from the job form's suggestions) starts from that template
+  const wanted = templates.data?.find((t) => t.key === params.get("template"));
+  const active = template ?? wanted ?? null;
+  const start = from ? source.data?.spec : (wanted ?? templates.data?.[0])?.spec;
   const text = editedText ?? (start ? specText(start) : "");
-  const name = editedName ?? (from && source.data ? `${source.data.name} (copy)` : "");
+  const name = editedName ?? (from && source.data ? `${source.data.name} (copy)` : (wanted?.name ?? ""));
   const starting = editedText === null && (from ? source.isPending : templates.isPending);
 
   const settled = useDebounced(text, 400);
@@ -112,7 +115,7 @@ export function NetworkEditorPage() {
       }
       const next = new URLSearchParams({ spec: spec.id });
       if (dataset) next.set("dataset", dataset);
-      if (template?.params) next.set("template", template.key);
+      if (active?.params) next.set("template", active.key);
       void navigate(`/jobs/new?${next}`);
     } catch (error) {
       setSaveError(error);
@@ -127,7 +130,7 @@ export function NetworkEditorPage() {
   return (
     <>
       <PageHeader title="New network" subtitle="Describe the layers; every change is checked as you type." />
-      {!from && <StartFrom onPick={pick} picked={template?.key ?? null} />}
+      {!from && <StartFrom onPick={pick} picked={active?.key ?? null} />}
       {starting && <Loading what="the network" />}
       <form className="editor-layout" onSubmit={onSubmit} hidden={starting}>
         <section className="card" aria-labelledby="spec-title">

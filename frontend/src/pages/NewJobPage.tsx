@@ -4,12 +4,66 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { FitCheck } from "../components/FitCheck";
+import { FitCheck, useFitCheck } from "../components/FitCheck";
+import { Name } from "../components/Name";
+import { datasetStats, type Dataset, type SpecTemplate } from "../api/types";
+import { templateFit } from "../lib/adapt";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
 import { isAdvancedParam, modelFitsKind } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
+
+/** Where to go from a dataset with no network that fits it: a template, or the chosen network
+ * fitted in the editor. "Train on this dataset" never ends at a form that cannot be sent. */
+function NetworksForDataset({
+  dataset,
+  templates,
+  specId,
+}: {
+  dataset: Dataset;
+  templates: SpecTemplate[];
+  specId: string | undefined;
+}) {
+  const stats = datasetStats(dataset);
+  const usable = templates
+    .map((template) => ({ template, fit: templateFit(template.spec, stats) }))
+    .filter(({ fit }) => fit !== "no");
+  return (
+    <div className="notice notice-info networks-for-dataset" data-testid="networks-for-dataset">
+      <strong className="notice-title">
+        {specId ? "This network does not fit " : "Networks for "}
+        <Name text={dataset.name} />
+      </strong>
+      {specId && (
+        <p>
+          <Link
+            className="button button-small"
+            to={`/networks/new?${new URLSearchParams({ from: specId, dataset: dataset.id })}`}
+          >
+            Fit the network to the dataset
+          </Link>{" "}
+          <span className="muted">opens it in the editor, which makes its input and output fit.</span>
+        </p>
+      )}
+      {usable.length > 0 && (
+        <>
+          <span>Start from a template that {specId ? "does" : "fits"}:</span>
+          <ul className="template-links">
+            {usable.map(({ template, fit }) => (
+              <li key={template.key}>
+                <Link to={`/networks/new?${new URLSearchParams({ template: template.key, dataset: dataset.id })}`}>
+                  {template.name}
+                </Link>
+                {fit === "adaptable" && <span className="muted"> (fitted to it in the editor)</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
 
 export function NewJobPage() {
   const [params] = useSearchParams();
@@ -42,14 +96,20 @@ export function NewJobPage() {
     );
   }, [suggested, fields, kindName]);
   const texts = { ...suggestedTexts, ...editedTexts };
+  const chosenSpec = specs.data?.results.find((s) => s.id === spec);
+  const checksFit = Boolean(kind?.accepts_dataset && kind.accepts_spec && chosenSpec && dataset);
+  const fit = useFitCheck(checksFit ? chosenSpec : undefined, dataset);
   if (kinds.isPending || !kind) return <Loading what="job kinds" />;
 
   const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
   const advanced = fields.filter((f) => isAdvancedParam(kind.name, f.name));
   const onParam = (name: string, text: string) => setTexts((current) => ({ ...current, [name]: text }));
   const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
-  const chosenSpec = specs.data?.results.find((s) => s.id === spec);
   const inputs = kind.inputs;
+  // Submit waits for the fit check, and stays off while the network does not fit the dataset
+  const fitBlocks = checksFit && (fit.isPending || Boolean(fit.error));
+  const chosenDataset = readyDatasets.find((d) => d.id === dataset);
+  const needsNetwork = kind.accepts_spec && Boolean(chosenDataset) && (!chosenSpec || Boolean(fit.error));
   const fittingModels = models.data?.results.filter((m) => modelFitsKind(kind.name, m)) ?? [];
 
   const onSubmit = async (event: FormEvent) => {
@@ -198,6 +258,9 @@ export function NewJobPage() {
             {kind.accepts_dataset && kind.accepts_spec && chosenSpec && dataset && (
               <FitCheck spec={chosenSpec} dataset={dataset} />
             )}
+            {needsNetwork && chosenDataset && (
+              <NetworksForDataset dataset={chosenDataset} templates={templates.data ?? []} specId={chosenSpec?.id} />
+            )}
           </fieldset>
         )}
 
@@ -216,9 +279,12 @@ export function NewJobPage() {
 
         <ErrorNotice error={error} title="The job was not submitted." />
         <div>
-          <button type="submit" className="button button-primary" disabled={busy}>
+          <button type="submit" className="button button-primary" disabled={busy || fitBlocks}>
             {busy ? "Submitting…" : "Submit job"}
           </button>
+          {fitBlocks && !fit.isPending && (
+            <span className="muted submit-why"> Choose a network that fits the dataset first.</span>
+          )}
         </div>
       </form>
     </>
