@@ -1,0 +1,223 @@
+"""A UI that keeps up with a busy user: charts that answer a hover, finished jobs that read
+finished, Cancel that asks first, list filters that survive a reload, staff lists with owners,
+and runs compared setting by setting. The jobs are written to the database as workers would
+leave them, so no training runs here."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Page, expect
+
+from neuroyard.jobs.models import EpochMetric, Job
+from tests.frontend.conftest import LAPTOP
+from tests.frontend.pages import log_in
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+LOSSES = [2.3, 1.2, 0.7, 0.45, 0.38]
+
+
+def _job(owner: Any, name: str, **fields: Any) -> Job:
+    fields.setdefault("status", Job.Status.SUCCEEDED)
+    return Job.objects.create(owner=owner, kind="train", queue="gpu", name=name, **fields)
+
+
+def _epochs(job: Job, losses: list[float], *, of: int | None = None) -> None:
+    for epoch, loss in enumerate(losses, start=1):
+        values = {"loss": loss, "accuracy": 1 - loss / 3, "val_loss": loss * 1.1}
+        EpochMetric.objects.create(job=job, epoch=epoch, values=values)
+    Job.objects.filter(pk=job.pk).update(
+        progress={"epoch": len(losses), "epochs": of or len(losses)},
+        final_metric_name="accuracy",
+        final_metric=1 - losses[-1] / 3,
+    )
+
+
+def _page(browser) -> Page:  # noqa: ANN001
+    return browser.new_context(viewport=LAPTOP).new_page()
+
+
+def test_a_chart_shows_values_on_hover_zooms_and_says_itself_in_words(
+    browser, app_url, user, screenshot
+) -> None:  # noqa: ANN001
+    job = _job(user, "digits baseline", params={"epochs": 5})
+    _epochs(job, LOSSES)
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+    page.goto(f"{app_url}/jobs/{job.id}")
+    expect(page).to_have_title("digits baseline · Neuroyard")
+    curves = page.get_by_test_id("learning-curves")
+    expect(curves).to_have_attribute("data-epochs", "5")
+    loss = page.locator('[data-testid="curve"][data-metric="loss"]')
+    expect(loss.get_by_role("img")).to_have_attribute(
+        "aria-label",
+        re.compile(r"^Loss, 5 epochs: training from 2\.3 to 0\.38 \(lowest 0\.38 at epoch 5\)"),
+    )
+
+    plot = loss.locator(".u-over")
+    box = plot.bounding_box()
+    assert box is not None
+    # the middle of the x axis is epoch 3: its values come up in the legend
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    legend = loss.locator(".u-legend")
+    expect(legend).to_contain_text("0.7")  # training loss at epoch 3
+    expect(legend).to_contain_text("0.77")  # validation loss at epoch 3
+    screenshot(page, "40-chart-hover")
+
+    page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + 20, steps=5)
+    page.mouse.up()
+    reset = loss.get_by_role("button", name="Reset zoom")
+    expect(reset).to_be_visible()
+    reset.click()
+    expect(reset).to_be_hidden()
+
+    page.get_by_label("Log scale").first.check()
+    expect(loss.locator(".u-legend")).to_be_visible()
+    page.get_by_label("Smoothing").first.fill("0.6")
+    expect(loss.locator("figcaption")).to_contain_text("(smoothed)")
+
+
+def test_failed_and_cancelled_jobs_read_finished_and_cancel_asks_first(
+    browser, app_url, user, screenshot
+) -> None:  # noqa: ANN001
+    failed = _job(
+        user,
+        "bad data run",
+        status=Job.Status.FAILED,
+        error_code="dataset_nonfinite",
+        error_message="The dataset has NaN or infinite values in x.",
+        progress={"epoch": 2, "epochs": 5},
+    )
+    _epochs(failed, LOSSES[:2], of=5)
+    cancelled = _job(user, "stopped run", status=Job.Status.CANCELLED, progress={})
+    running = _job(user, "long run", status=Job.Status.RUNNING, progress={"epoch": 1, "epochs": 50})
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+
+    page.goto(f"{app_url}/jobs/{failed.id}")
+    error = page.get_by_test_id("job-error")
+    expect(error).to_contain_text("Something in the dataset stopped it.")
+    expect(error).to_contain_text("NaN or infinite values")
+    expect(error).to_contain_text("dataset_nonfinite")
+    expect(page.get_by_test_id("job-outcome")).to_have_text("Failed at epoch 2 of 5.")
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    expect(page.get_by_text("No files yet")).to_have_count(0)
+    expect(page.get_by_text("This job left no files.")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel job")).to_have_count(0)
+    expect(page.get_by_test_id("transport")).to_contain_text("Finished.")
+    screenshot(page, "42-failed-job")
+
+    page.goto(f"{app_url}/jobs/{cancelled.id}")
+    expect(page.get_by_test_id("job-outcome")).to_have_text("Cancelled.")
+    expect(page.get_by_test_id("learning-curves")).to_have_text("It ended before its first epoch.")
+    expect(page.get_by_text("The curves appear after the first epoch.")).to_have_count(0)
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+
+    page.goto(f"{app_url}/jobs/{running.id}")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Cancel job").click()
+    expect(page.get_by_role("button", name="Cancel job")).to_be_enabled()
+    assert asked and "long run" in asked[0]
+    assert not Job.objects.get(pk=running.pk).cancel_requested
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Cancel job").click()
+    expect(page.get_by_role("button", name="Cancelling…")).to_be_visible()
+    assert Job.objects.get(pk=running.pk).cancel_requested
+
+
+def test_job_filters_live_in_the_url_and_survive_a_reload(
+    browser, app_url, user, screenshot
+) -> None:  # noqa: ANN001
+    for name, losses in [
+        ("digits wide", [1.0, 0.2]),
+        ("digits narrow", [1.0, 0.6]),
+        ("iris", [0.5]),
+    ]:
+        _epochs(_job(user, name), losses)
+    _job(user, "digits broken", status=Job.Status.FAILED, error_code="dataset_empty")
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+    page.goto(f"{app_url}/jobs")
+    expect(page).to_have_title("Jobs · Neuroyard")
+    rows = page.get_by_test_id("job-row")
+    expect(rows).to_have_count(4)
+
+    page.get_by_label("Search").fill("digits")
+    expect(rows).to_have_count(3)
+    page.get_by_label("Status").select_option("succeeded")
+    page.get_by_label("Sort").select_option("-metric")
+    expect(page).to_have_url(re.compile(r"q=digits"))
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("digits wide")
+
+    page.reload()
+    expect(page.get_by_label("Search")).to_have_value("digits")
+    expect(page.get_by_label("Status")).to_have_value("succeeded")
+    expect(page.get_by_label("Sort")).to_have_value("-metric")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("digits wide")
+    expect(rows.nth(0).get_by_test_id("job-metric")).to_contain_text("0.9333")
+    expect(rows.nth(1)).to_contain_text("digits narrow")
+    screenshot(page, "43-jobs-filters")
+
+
+def test_staff_see_owners_and_narrow_to_their_own(
+    browser, app_url, user, other_user, screenshot
+) -> None:  # noqa: ANN001
+    staff = get_user_model().objects.create_user(
+        username="root", password="r00t-pass", is_staff=True
+    )
+    _epochs(_job(user, "ada's run"), [0.9, 0.5])
+    _job(other_user, "grace's run", status=Job.Status.RUNNING, progress={"epoch": 3, "epochs": 10})
+    _job(staff, "root's check")
+    page = _page(browser)
+    log_in(page, app_url, "root", "r00t-pass")
+    page.goto(f"{app_url}/jobs")
+    rows = page.get_by_test_id("job-row")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_role("columnheader", name="Owner")).to_be_visible()
+    owners = sorted(rows.get_by_test_id("job-owner").all_inner_texts())
+    assert owners == ["ada", "grace", "root"]
+    screenshot(page, "41-staff-list")
+
+    page.get_by_label("Whose").select_option("me")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("root's check")
+    page.reload()
+    expect(rows).to_have_count(1)
+
+
+def test_compare_puts_settings_side_by_side_and_marks_differences(
+    browser, app_url, user, screenshot
+) -> None:  # noqa: ANN001
+    first = _job(user, "lr 0.01", params={"epochs": 5, "learning_rate": 0.01, "batch_size": 32})
+    second = _job(user, "lr 0.1", params={"epochs": 5, "learning_rate": 0.1, "batch_size": 32})
+    _epochs(first, LOSSES)
+    _epochs(second, [2.0, 1.5, 1.1, 0.9, 0.8])
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+    page.goto(f"{app_url}/compare?jobs={first.id},{second.id}")
+    table = page.get_by_test_id("compare-settings")
+    expect(table.get_by_role("columnheader", name="lr 0.01")).to_be_visible()
+    learning_rate = table.locator(
+        "tr", has=page.get_by_role("rowheader", name=re.compile("^learning rate"))
+    )
+    expect(learning_rate).to_have_attribute("data-differs", "true")
+    expect(learning_rate).to_contain_text("≠")
+    expect(learning_rate.locator("td")).to_have_text(["0.01", "0.1"])
+    batch = table.locator("tr", has=page.get_by_role("rowheader", name=re.compile("^batch size")))
+    expect(batch).to_have_attribute("data-differs", "false")
+    final = table.locator(
+        "tr", has=page.get_by_role("rowheader", name=re.compile("^final accuracy"))
+    )
+    expect(final.locator("td")).to_have_text(["0.8733", "0.7333"])
+    expect(page.get_by_text("1 setting differ, marked ≠.")).to_be_visible()
+    expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "5")
+    screenshot(page, "44-compare")
