@@ -218,6 +218,6 @@ def test_compare_puts_settings_side_by_side_and_marks_differences(
         "tr", has=page.get_by_role("rowheader", name=re.compile("^final accuracy"))
     )
     expect(final.locator("td")).to_have_text(["0.8733", "0.7333"])
-    expect(page.get_by_text("1 setting differ, marked ≠.")).to_be_visible()
+    expect(page.get_by_text("1 setting differs, marked ≠.")).to_be_visible()
     expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "5")
     screenshot(page, "44-compare")

@@ -38,7 +38,17 @@ function padRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
   return min === max ? [min - 1, max + 1] : [min, max];
 }
 
+/** The legend's value: the hovered point's, or with no cursor on the chart, the series' last. */
+function shown(u: uPlot, value: number | null, series: number, idx: number | null): number | null {
+  if (idx != null) return value;
+  const values = u.data[series] ?? [];
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i] as number;
+  return null;
+}
+
 interface ChartProps {
+  /** the charts of one job move their cursors together */
+  syncKey: string;
   curve: Curve;
   height: number;
   xLabel: string;
@@ -46,7 +56,7 @@ interface ChartProps {
   logScale: boolean;
 }
 
-function CurveChart({ curve, height, xLabel, smoothing, logScale }: ChartProps) {
+function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [zoomed, setZoomed] = useState(false);
@@ -81,7 +91,10 @@ function CurveChart({ curve, height, xLabel, smoothing, logScale }: ChartProps) 
         { ...axis, size: 60, values: (_u, ticks) => ticks.map(formatTick) },
       ],
       series: [
-        { label: xLabel, value: (_u: uPlot, v: number | null) => (v == null ? "—" : String(v)) },
+        {
+          label: xLabel,
+          value: (u: uPlot, v: number | null, i: number, idx: number | null) => String(shown(u, v, i, idx) ?? "—"),
+        },
         ...curve.series.map((s) => ({
           label: s.label,
           stroke: seriesColour(s, single),
@@ -89,11 +102,11 @@ function CurveChart({ curve, height, xLabel, smoothing, logScale }: ChartProps) 
           dash: s.validation ? [6, 4] : undefined,
           spanGaps: true,
           points: { show: curve.epochs.length <= 40, size: 5 },
-          value: (_u: uPlot, v: number | null) => formatMetric(v),
+          value: (u: uPlot, v: number | null, i: number, idx: number | null) => formatMetric(shown(u, v, i, idx)),
         })),
       ],
       // drag across the chart to zoom into those epochs; "Reset zoom" or a double click goes back
-      cursor: { drag: { x: true, y: false, setScale: true } },
+      cursor: { drag: { x: true, y: false, setScale: true }, sync: { key: syncKey } },
       legend: { live: true },
       hooks: {
         setSelect: [
@@ -114,7 +127,7 @@ function CurveChart({ curve, height, xLabel, smoothing, logScale }: ChartProps) 
       plot.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [structure, height, single, xLabel, logScale]);
+  }, [structure, height, single, xLabel, logScale, syncKey]);
 
   useEffect(() => {
     // keep a zoom the user chose while new epochs arrive
@@ -206,6 +219,7 @@ export function LearningCurves({
   const curves = useMemo(() => compareCurves(runs, { mainLabel }), [runs, mainLabel]);
   const epochs = curves[0]?.epochs ?? [];
   const [smoothing, setSmoothing] = useState(0);
+  const syncKey = useId();
   // null: not chosen; the step charts of the image jobs (losses over decades) start on a log scale
   const [logChoice, setLogChoice] = useState<boolean | null>(null);
   const logScale = logChoice ?? (xLabel !== "epoch" && curves.some(prefersLogScale));
@@ -226,7 +240,14 @@ export function LearningCurves({
               {metricTitle(curve.metric)}
               {smoothing > 0 && <span className="muted"> (smoothed)</span>}
             </figcaption>
-            <CurveChart curve={curve} height={height} xLabel={xLabel} smoothing={smoothing} logScale={logScale} />
+            <CurveChart
+              syncKey={syncKey}
+              curve={curve}
+              height={height}
+              xLabel={xLabel}
+              smoothing={smoothing}
+              logScale={logScale}
+            />
           </figure>
         ))}
       </div>

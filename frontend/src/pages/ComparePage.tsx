@@ -21,7 +21,7 @@ function SettingsTable({ labels, rows }: { labels: string[]; rows: ReturnType<ty
       <p className="muted">
         {differing === 0
           ? "The runs share every setting."
-          : `${differing} setting${differing === 1 ? "" : "s"} differ, marked ≠.`}
+          : `${differing === 1 ? "1 setting differs" : `${differing} settings differ`}, marked ≠.`}
       </p>
       <div className="table-scroll">
         <table className="list-table settings-table" aria-labelledby="settings-title" data-testid="compare-settings">
@@ -53,7 +53,7 @@ function SettingsTable({ labels, rows }: { labels: string[]; rows: ReturnType<ty
                   )}
                 </th>
                 {row.values.map((value, i) => (
-                  <td key={i} className={row.outcome ? "num" : undefined}>
+                  <td key={i}>
                     <bdi>{value}</bdi>
                   </td>
                 ))}

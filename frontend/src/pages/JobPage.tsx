@@ -145,6 +145,8 @@ export function JobPage() {
   const byEpoch = data.kind === "train" || jobProgress(merged).epoch !== undefined || sampleGrids(files).length > 0;
 
   const finished = isFinal(merged.status);
+  // the activity before the failure: its last line is the failure itself, said above
+  const earlierLines = error ? live.log.filter((line) => !line.text.includes(error.message)).slice(-5) : [];
   const onCancel = async () => {
     const what = data.name ? `“${data.name}”` : "this job";
     if (!window.confirm(`Cancel ${what}? A running job stops at its next batch; this cannot be undone.`)) return;
@@ -234,11 +236,11 @@ export function JobPage() {
             <span>
               {error.message} <code className="notice-code">{error.code}</code>
             </span>
-            {live.log.length > 0 && (
+            {earlierLines.length > 0 && (
               <div className="failure-log">
                 <span className="muted">Its last activity:</span>
                 <ol data-testid="failure-log">
-                  {live.log.slice(-5).map((line, i) => (
+                  {earlierLines.map((line, i) => (
                     <li key={i}>{line.text}</li>
                   ))}
                 </ol>
