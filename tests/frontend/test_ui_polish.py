@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from neuroyard.jobs.models import EpochMetric, Job
 from tests.frontend.conftest import LAPTOP
-from tests.frontend.pages import log_in
+from tests.frontend.pages import accessibility_problems, log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,8 @@ def _epochs(job: Job, losses: list[float], *, of: int | None = None) -> None:
 
 
 def _page(browser) -> Page:  # noqa: ANN001
-    return browser.new_context(viewport=LAPTOP).new_page()
+    # bypass_csp: only for the axe-core the accessibility checks inject
+    return browser.new_context(viewport=LAPTOP, bypass_csp=True).new_page()
 
 
 def test_a_chart_shows_values_on_hover_zooms_and_says_itself_in_words(
@@ -67,6 +68,7 @@ def test_a_chart_shows_values_on_hover_zooms_and_says_itself_in_words(
     expect(legend).to_contain_text("0.7")  # training loss at epoch 3
     expect(legend).to_contain_text("0.77")  # validation loss at epoch 3
     screenshot(page, "40-chart-hover")
+    assert accessibility_problems(page) == []
 
     page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + 20)
     page.mouse.down()
@@ -186,6 +188,7 @@ def test_staff_see_owners_and_narrow_to_their_own(
     owners = sorted(rows.get_by_test_id("job-owner").all_inner_texts())
     assert owners == ["ada", "grace", "root"]
     screenshot(page, "41-staff-list")
+    assert accessibility_problems(page) == []
 
     page.get_by_label("Whose").select_option("me")
     expect(rows).to_have_count(1)
@@ -221,3 +224,4 @@ def test_compare_puts_settings_side_by_side_and_marks_differences(
     expect(page.get_by_text("1 setting differs, marked ≠.")).to_be_visible()
     expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "5")
     screenshot(page, "44-compare")
+    assert accessibility_problems(page) == []
