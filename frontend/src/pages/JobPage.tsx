@@ -76,11 +76,25 @@ function Details({ job }: { job: Job }) {
     <dl className="stats">
       {job.dataset && (
         <Stat label="Dataset">
-          {dataset ? <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> : shortId(job.dataset)}
+          {dataset ? (
+            <Link to={`/datasets/${dataset.id}`}>
+              <Name text={dataset.name} />
+            </Link>
+          ) : (
+            shortId(job.dataset)
+          )}
         </Stat>
       )}
       {job.spec && (
-        <Stat label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Stat>
+        <Stat label="Network">
+          {spec ? (
+            <Link to={`/networks/${spec.id}`}>
+              <Name text={spec.name} />
+            </Link>
+          ) : (
+            shortId(job.spec)
+          )}
+        </Stat>
       )}
       {chosen.map(param)}
       {typeof result.weights === "string" && (
@@ -285,7 +299,10 @@ export function JobPage() {
           <h2 id="downloads-title">Downloads</h2>
           {model && (
             <p>
-              Trained model: <Link to="/models">{model.name}</Link>
+              Trained model:{" "}
+              <Link to="/models">
+                <Name text={model.name} />
+              </Link>
             </p>
           )}
           {artifacts.data ? (

@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from "react-router";
 
 import { createSpec, keys, useDatasets, useSpec, useTemplates } from "../api/queries";
 import { datasetStats, type Dataset, type NetworkSpec, type SpecTemplate } from "../api/types";
+import { Name } from "../components/Name";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { SpecCheck } from "../components/SpecCheck";
@@ -52,7 +53,11 @@ function FitToDataset({
   return (
     <div className="notice notice-info" data-testid="fit-to-dataset">
       <span>
-        To train on <strong>{dataset.name}</strong> this network needs: {adapted.changes.join("; ")}.
+        To train on{" "}
+        <strong>
+          <Name text={dataset.name} />
+        </strong>{" "}
+        this network needs: {adapted.changes.join("; ")}.
       </span>
       <button type="button" className="button button-small" onClick={() => onFit(adapted.spec)}>
         Fit the network to the dataset
