@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 LOSSES = [2.3, 1.2, 0.7, 0.45, 0.38]
 
 
-def _job(owner: Any, name: str, **fields: Any) -> Job:
+def _job(owner: Any, name: str, *, kind: str = "train", **fields: Any) -> Job:
     fields.setdefault("status", Job.Status.SUCCEEDED)
-    return Job.objects.create(owner=owner, kind="train", queue="gpu", name=name, **fields)
+    return Job.objects.create(owner=owner, kind=kind, queue="gpu", name=name, **fields)
 
 
 def _epochs(job: Job, losses: list[float], *, of: int | None = None) -> None:
@@ -225,3 +225,58 @@ def test_compare_puts_settings_side_by_side_and_marks_differences(
     expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "5")
     screenshot(page, "44-compare")
     assert accessibility_problems(page) == []
+
+
+def test_a_creative_jobs_step_chart_starts_on_a_log_scale(
+    browser, app_url, user, screenshot
+) -> None:  # noqa: ANN001
+    job = _job(user, "Style transfer #1", kind="style_transfer")
+    for step, loss in enumerate([4.0e8, 9.0e7, 2.0e6, 3.5e5], start=1):
+        EpochMetric.objects.create(job=job, epoch=step * 10, values={"loss": loss})
+    Job.objects.filter(pk=job.pk).update(progress={"step": 40, "steps": 40})
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+    page.goto(f"{app_url}/jobs/{job.id}")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    expect(page.get_by_role("heading", name="Step by step")).to_be_visible()
+    expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "4")
+    expect(page.get_by_label("Log scale")).to_be_checked()
+    chart = page.locator('[data-testid="curve"][data-metric="loss"]')
+    expect(chart.get_by_role("img")).to_have_attribute(
+        "aria-label",
+        re.compile(r"^Loss, 4 steps: value from 400M to 350K \(lowest 350K at step 40\)"),
+    )
+    expect(chart.locator(".u-legend")).to_contain_text("350000")  # the last value, until hovered
+    assert errors == []
+    screenshot(page, "45-step-chart")  # short ticks on the value axis: 400M, not 400000000
+    expect(page).to_have_title("Style transfer #1 · Neuroyard")
+
+
+def test_models_are_searched_and_deleted_after_a_confirm(browser, app_url, user, tmp_path) -> None:  # noqa: ANN001
+    from tests.platform.registry.trained_models import registered_model
+
+    for name in ("digits mlp", "iris mlp"):
+        path = tmp_path / f"{name}.keras"
+        path.write_bytes(b"stand-in, never loaded")
+        registered_model(user, path, name=name)
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+    page.goto(f"{app_url}/models")
+    cards = page.get_by_test_id("model-card")
+    expect(cards).to_have_count(2)
+    page.get_by_label("Search").fill("iris")
+    expect(cards).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=iris"))
+    page.reload()
+    expect(cards).to_have_count(1)
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    cards.first.get_by_role("button", name="Delete").click()
+    expect(cards).to_have_count(1)
+    page.once("dialog", lambda dialog: dialog.accept())
+    cards.first.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("No models match the search.")).to_be_visible()
+    page.get_by_label("Search").fill("")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("digits mlp")

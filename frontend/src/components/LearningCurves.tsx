@@ -38,6 +38,11 @@ function padRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
   return min === max ? [min - 1, max + 1] : [min, max];
 }
 
+/** Tick labels; a log axis leaves out some ticks (null) where labels would crowd. */
+function tickTexts(_u: uPlot, ticks: (number | null)[]): string[] {
+  return ticks.map((tick) => (tick == null ? "" : formatTick(tick)));
+}
+
 /** The legend's value: the hovered point's, or with no cursor on the chart, the series' last. */
 function shown(u: uPlot, value: number | null, series: number, idx: number | null): number | null {
   if (idx != null) return value;
@@ -87,8 +92,8 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
         y: logScale ? { distr: 3 } : { range: padRange },
       },
       axes: [
-        { ...axis, label: xLabel, incrs: EPOCH_STEPS, values: (_u, ticks) => ticks.map(formatTick) },
-        { ...axis, size: 60, values: (_u, ticks) => ticks.map(formatTick) },
+        { ...axis, label: xLabel, incrs: EPOCH_STEPS, values: tickTexts },
+        { ...axis, size: 60, values: tickTexts },
       ],
       series: [
         {

@@ -133,7 +133,7 @@ export function formatTick(value: number): string {
 }
 
 function short(value: number): string {
-  return Number(value.toPrecision(3)).toString();
+  return formatTick(value);
 }
 
 /**
