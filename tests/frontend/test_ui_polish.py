@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.models import EpochMetric, Job
+from neuroyard.specs.models import ModelSpec
 from tests.frontend.conftest import LAPTOP
 from tests.frontend.pages import accessibility_problems, log_in
 
@@ -280,3 +282,55 @@ def test_models_are_searched_and_deleted_after_a_confirm(browser, app_url, user,
     page.get_by_label("Search").fill("")
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("digits mlp")
+
+
+def test_train_on_a_dataset_offers_a_way_when_the_network_does_not_fit(
+    browser, app_url, user, screenshot
+) -> None:  # noqa: ANN001
+    from tests.conftest import mlp_spec
+
+    dataset = Dataset.objects.create(
+        owner=user,
+        name="digits",
+        status=Dataset.Status.READY,
+        task=Dataset.Task.CLASSIFICATION,
+        size_bytes=1,
+        stats={
+            "input_shape": [64],
+            "num_classes": 10,
+            "num_samples": 100,
+            "task": "classification",
+        },
+    )
+    wide = ModelSpec.objects.create(owner=user, name="MNIST MLP", spec=mlp_spec(inputs=784))
+    page = _page(browser)
+    log_in(page, app_url, "ada")
+
+    page.goto(f"{app_url}/jobs/new?kind=train&dataset={dataset.id}&spec={wide.id}")
+    expect(page.get_by_test_id("fit-check")).to_contain_text("✗")
+    submit = page.get_by_role("button", name="Submit job")
+    expect(submit).to_be_disabled()
+    offer = page.get_by_test_id("networks-for-dataset")
+    expect(offer).to_contain_text("This network does not fit digits")
+    fit = offer.get_by_role("link", name="Fit the network to the dataset")
+    expect(fit).to_have_attribute("href", f"/networks/new?from={wide.id}&dataset={dataset.id}")
+
+    page.goto(f"{app_url}/jobs/new?kind=train&dataset={dataset.id}")
+    offer = page.get_by_test_id("networks-for-dataset")
+    expect(offer).to_contain_text("Start from a template that fits")
+    expect(offer.get_by_role("link").first).to_have_attribute(
+        "href", re.compile(rf"^/networks/new\?template=\w[\w-]*&dataset={dataset.id}$")
+    )
+    screenshot(page, "46-train-on-dataset")
+    expect(offer).not_to_contain_text("Festival perceptron")  # one sigmoid neuron: not 10 classes
+    template = offer.get_by_role("link").first
+    template_name = template.inner_text()
+    template.click()
+    expect(page.get_by_label("Name")).to_have_value(template_name)
+    expect(page.get_by_label("Check against a dataset")).to_have_value(str(dataset.id))
+
+    fitting = ModelSpec.objects.create(owner=user, name="digits MLP", spec=mlp_spec(inputs=64))
+    page.goto(f"{app_url}/jobs/new?kind=train&dataset={dataset.id}&spec={fitting.id}")
+    expect(page.get_by_test_id("fit-check")).to_contain_text("fits the dataset")
+    expect(page.get_by_role("button", name="Submit job")).to_be_enabled()
+    expect(page.get_by_test_id("networks-for-dataset")).to_have_count(0)

@@ -62,5 +62,19 @@ describe("templates for a dataset", () => {
     };
     expect(templateFit(graph, { input_shape: [8, 8, 1], num_classes: 10 })).toBe("no");
     expect(templateFit(mnistMlp, {})).toBe("no");
+    const perceptron: NetworkSpec = { ...mnistMlp, compile: { loss: "binary_crossentropy" } };
+    expect(templateFit(perceptron, { input_shape: [64], num_classes: 10 })).toBe("no");
+    expect(templateFit(perceptron, { input_shape: [784], num_classes: 2 })).toBe("adaptable");
+    expect(templateFit(mnistMlp, { input_shape: [784], task: "regression" })).toBe("no");
+    const convnet: NetworkSpec = {
+      ...mnistMlp,
+      layers: [
+        { type: "Input", shape: [8, 8, 1] },
+        { type: "Conv2D", filters: 4, kernel_size: 3 },
+        ...mnistMlp.layers.slice(2),
+      ],
+    };
+    expect(templateFit(convnet, { input_shape: [64], num_classes: 10 })).toBe("no");
+    expect(templateFit(convnet, { input_shape: [28, 28, 1], num_classes: 10 })).toBe("adaptable");
   });
 });

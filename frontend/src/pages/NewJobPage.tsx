@@ -28,7 +28,10 @@ function NetworksForDataset({
   const stats = datasetStats(dataset);
   const usable = templates
     .map((template) => ({ template, fit: templateFit(template.spec, stats) }))
-    .filter(({ fit }) => fit !== "no");
+    .filter(({ fit }) => fit !== "no")
+    // the ones that fit as they are first, then those the editor fits
+    .sort((a, b) => Number(a.fit === "adaptable") - Number(b.fit === "adaptable"))
+    .slice(0, 6);
   return (
     <div className="notice notice-info networks-for-dataset" data-testid="networks-for-dataset">
       <strong className="notice-title">
@@ -48,14 +51,14 @@ function NetworksForDataset({
       )}
       {usable.length > 0 && (
         <>
-          <span>Start from a template that {specId ? "does" : "fits"}:</span>
-          <ul className="template-links">
+          <span className="notice-body">Start from a template that {specId ? "does" : "fits"}:</span>
+          <ul className="template-links notice-body">
             {usable.map(({ template, fit }) => (
               <li key={template.key}>
                 <Link to={`/networks/new?${new URLSearchParams({ template: template.key, dataset: dataset.id })}`}>
                   {template.name}
                 </Link>
-                {fit === "adaptable" && <span className="muted"> (fitted to it in the editor)</span>}
+                {fit === "adaptable" && <span className="muted"> (the editor fits it to the dataset)</span>}
               </li>
             ))}
           </ul>
