@@ -54,7 +54,7 @@ def test_a_network_typed_as_json_trains_and_runs_compare(
     go_to(page, "Jobs")
     row = page.get_by_test_id("job-row")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("digits.npz · digits MLP")
+    expect(row).to_contain_text("digits MLP on digits.npz #1")
     page.get_by_label("Status").select_option("failed")
     expect(page.get_by_text("No jobs match the filters.")).to_be_visible()
     page.get_by_label("Status").select_option("succeeded")

@@ -232,6 +232,10 @@ export function cancelJob(id: string): Promise<Job> {
   return unwrap(api.POST("/api/v1/jobs/{job_id}/cancel/", { params: { path: { job_id: id } } }));
 }
 
+export function renameJob(id: string, name: string): Promise<Job> {
+  return unwrap(api.PATCH("/api/v1/jobs/{job_id}/", { params: { path: { job_id: id } }, body: { name } }));
+}
+
 export interface JobSubmission {
   kind: string;
   dataset?: string;
@@ -289,6 +293,22 @@ export function useModels() {
     // an uploaded model is `checking` until the inference worker has loaded it
     refetchInterval: (query) => (query.state.data?.results.some((m) => m.status === "checking") ? POLL_MS : false),
   });
+}
+
+export type ModelFilters = NonNullable<operations["v1_models_list"]["parameters"]["query"]>;
+
+/** The models page's list: searched, and for staff theirs or everyone's. */
+export function useModelList(filters: ModelFilters) {
+  return useQuery({
+    queryKey: [...keys.models, "list", filters],
+    queryFn: () => unwrap(api.GET("/api/v1/models/", { params: { query: { limit: 200, ...filters } } })),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.results.some((m) => m.status === "checking") ? POLL_MS : false),
+  });
+}
+
+export async function deleteModel(id: string): Promise<void> {
+  await unwrap(api.DELETE("/api/v1/models/{model_id}/", { params: { path: { model_id: id } } }));
 }
 
 export interface ModelUpload {

@@ -278,7 +278,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["v1_jobs_partial_update"];
         trace?: never;
     };
     "/api/v1/jobs/{job_id}/artifacts/": {
@@ -380,7 +380,7 @@ export interface paths {
         get: operations["v1_models_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["v1_models_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -972,14 +972,18 @@ export interface components {
         JobOutput: {
             /** Format: uuid */
             readonly id: string;
+            name?: string;
+            readonly owner: string;
             kind: string;
             status?: components["schemas"]["JobStatusEnum"];
             queue: string;
             params?: unknown;
             /** Format: uuid */
             dataset?: string | null;
+            readonly dataset_name: string;
             /** Format: uuid */
             spec?: string | null;
+            readonly spec_name: string;
             /** Format: uuid */
             sweep?: string | null;
             /** Format: int64 */
@@ -991,6 +995,8 @@ export interface components {
             /** Format: double */
             readonly eta_seconds: number | null;
             result?: unknown;
+            /** @description The latest epoch's headline metric (val_accuracy, accuracy, ..., loss). */
+            readonly final_metric: components["schemas"]["JobOutputFinalMetric"] | null;
             readonly error: {
                 [key: string]: string;
             } | null;
@@ -1002,6 +1008,11 @@ export interface components {
             finished_at?: string | null;
             /** Format: date-time */
             heartbeat_at?: string | null;
+        };
+        JobOutputFinalMetric: {
+            name: string;
+            /** Format: double */
+            value: number;
         };
         /**
          * @description * `queued` - Queued
@@ -1106,6 +1117,10 @@ export interface components {
             /** Format: uri */
             previous?: string | null;
             results: components["schemas"]["TrainedModelOutput"][];
+        };
+        PatchedJobDetailUpdateInputRequest: {
+            /** @description The run's name. */
+            name?: string;
         };
         PredictAnswerOutput: {
             /** Format: uuid */
@@ -1351,6 +1366,7 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             name: string;
+            readonly owner: string;
             source?: components["schemas"]["SourceEnum"];
             status?: components["schemas"]["TrainedModelOutputStatusEnum"];
             error_code?: string;
@@ -3019,10 +3035,32 @@ export interface operations {
             query?: {
                 /** @description The page after (or before) another: take it from next/previous. */
                 cursor?: string;
+                /** @description Only jobs on this dataset. */
+                dataset?: string;
                 /** @description A name from GET /api/v1/job-kinds/. */
                 kind?: string;
                 /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
+                /**
+                 * @description Staff see everyone's jobs; 'me' shows only their own.
+                 *
+                 *     * `me` - me
+                 *     * `all` - all
+                 */
+                owner?: "me" | "all";
+                /** @description Part of the job's name. */
+                search?: string;
+                /**
+                 * @description * `-created` - -created
+                 *     * `created` - created
+                 *     * `name` - name
+                 *     * `-name` - -name
+                 *     * `metric` - metric
+                 *     * `-metric` - -metric
+                 */
+                sort?: "-created" | "created" | "name" | "-name" | "metric" | "-metric";
+                /** @description Only jobs of this network. */
+                spec?: string;
                 /**
                  * @description * `queued` - queued
                  *     * `running` - running
@@ -3304,6 +3342,114 @@ export interface operations {
             };
             /** @description The request body, an upload or the images of a prediction are too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_jobs_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedJobDetailUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedJobDetailUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedJobDetailUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOutput"];
+                };
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Logged in but not allowed, or a session request without its CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The object is not in a state that allows it (a dataset not ready, a job ended). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body's Content-Type is none this operation reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3647,6 +3793,15 @@ export interface operations {
                 cursor?: string;
                 /** @description Rows a page (default 50, at most 500). */
                 limit?: number;
+                /**
+                 * @description Staff see everyone's models; 'me' shows only their own.
+                 *
+                 *     * `me` - me
+                 *     * `all` - all
+                 */
+                owner?: "me" | "all";
+                /** @description Part of the model's name. */
+                search?: string;
             };
             header?: never;
             path?: never;
@@ -3906,6 +4061,94 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiError"];
                 };
+            };
+            /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The request body, an upload or the images of a prediction are too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many attempts (throttled): Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    v1_models_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: `code` says how (invalid_input, invalid_params, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not logged in, or the token expired (authentication_failed). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description not_owner: someone else's model (staff see it). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or another user's (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description model_in_use: a queued or running job uses it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A resumable-upload (tus) request without the Tus-Resumable version it speaks. */
             412: {

@@ -28,8 +28,14 @@ export function ArtifactGallery({ artifacts }: { artifacts: Artifact[] }) {
   );
 }
 
-export function ArtifactDownloads({ artifacts }: { artifacts: Artifact[] }) {
-  if (!artifacts.length) return <p className="muted">No files yet.</p>;
+export function ArtifactDownloads({
+  artifacts,
+  emptyText = "No files yet.",
+}: {
+  artifacts: Artifact[];
+  emptyText?: string;
+}) {
+  if (!artifacts.length) return <p className="muted">{emptyText}</p>;
   return (
     <ul className="downloads">
       {artifacts.map((artifact) => (

@@ -26,6 +26,16 @@ describe("the drop zone", () => {
     expect(onFile).toHaveBeenCalledWith(file);
   });
 
+  it("opens the file picker on Enter, as a button would", () => {
+    render(<DropZone accept=".npz" onFile={vi.fn()} />);
+    const input = screen.getByLabelText(/drop a file here/i);
+    const click = vi.spyOn(input, "click");
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(click).toHaveBeenCalledTimes(1);
+    fireEvent.keyDown(input, { key: "a" });
+    expect(click).toHaveBeenCalledTimes(1);
+  });
+
   it("takes nothing while an upload is under way", () => {
     const onFile = vi.fn();
     render(<DropZone accept=".npz" onFile={onFile} disabled />);

@@ -49,6 +49,13 @@ export function DropZone({ accept, onFile, disabled = false, hint }: Props) {
           take(event.target.files);
           event.target.value = "";
         }}
+        // Space opens a focused file input; Enter, what people press on a "button", did not
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !disabled) {
+            event.preventDefault();
+            event.currentTarget.click();
+          }
+        }}
       />
       <span className="dropzone-icon" aria-hidden="true">
         ⇪

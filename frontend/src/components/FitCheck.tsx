@@ -5,13 +5,19 @@ import { errorMessage } from "../api/errors";
 import { validateSpec } from "../api/queries";
 import type { Spec } from "../api/types";
 
-export function FitCheck({ spec, dataset }: { spec: Spec; dataset: string }) {
-  const check = useQuery({
-    queryKey: ["fit", spec.id, dataset],
-    queryFn: () => validateSpec(spec.spec, dataset),
+/** The server's answer to "does this network fit this dataset"; shared by the form and FitCheck. */
+export function useFitCheck(spec: Spec | undefined, dataset: string) {
+  return useQuery({
+    queryKey: ["fit", spec?.id ?? "", dataset],
+    queryFn: () => validateSpec(spec!.spec, dataset),
+    enabled: Boolean(spec && dataset),
     retry: false,
     staleTime: 60_000,
   });
+}
+
+export function FitCheck({ spec, dataset }: { spec: Spec; dataset: string }) {
+  const check = useFitCheck(spec, dataset);
   if (check.isPending) return <p className="muted">Checking that the network fits the dataset…</p>;
   if (check.error) {
     return (

@@ -1,9 +1,24 @@
-/** Learning curves: one uPlot chart per metric (training solid, validation dashed), a table below. */
-import { useEffect, useMemo, useRef } from "react";
+/**
+ * Learning curves: one uPlot chart per metric (training solid, validation dashed), a table below.
+ * Hover for the values (the legend under each chart reads them out), drag to zoom, smoothing and
+ * a log scale for all the charts at once; each chart is described in words for screen readers.
+ */
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
-import { compareCurves, metricTitle, type Curve, type CurveSeries, type EpochValues } from "../lib/curves";
+import {
+  compareCurves,
+  curveSummary,
+  forLogScale,
+  formatTick,
+  metricTitle,
+  prefersLogScale,
+  smooth,
+  type Curve,
+  type CurveSeries,
+  type EpochValues,
+} from "../lib/curves";
 import { formatMetric } from "../lib/format";
 
 export const PALETTE = ["#6366f1", "#f59e0b", "#10b981", "#f43f5e", "#0ea5e9", "#a855f7", "#84cc16", "#ec4899"];
@@ -23,10 +38,44 @@ function padRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
   return min === max ? [min - 1, max + 1] : [min, max];
 }
 
-function CurveChart({ curve, height, xLabel }: { curve: Curve; height: number; xLabel: string }) {
+/** Tick labels; a log axis leaves out some ticks (null) where labels would crowd. */
+function tickTexts(_u: uPlot, ticks: (number | null)[]): string[] {
+  return ticks.map((tick) => (tick == null ? "" : formatTick(tick)));
+}
+
+/** The legend's value: the hovered point's, or with no cursor on the chart, the series' last. */
+function shown(u: uPlot, value: number | null, series: number, idx: number | null): number | null {
+  if (idx != null) return value;
+  const values = u.data[series] ?? [];
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i] as number;
+  return null;
+}
+
+interface ChartProps {
+  /** the charts of one job move their cursors together */
+  syncKey: string;
+  curve: Curve;
+  height: number;
+  xLabel: string;
+  smoothing: number;
+  logScale: boolean;
+}
+
+function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const data = useMemo(() => [curve.epochs, ...curve.series.map((s) => s.values)] as uPlot.AlignedData, [curve]);
+  const [zoomed, setZoomed] = useState(false);
+  const data = useMemo(
+    () =>
+      [
+        curve.epochs,
+        ...curve.series.map((s) => {
+          const values = smooth(s.values, smoothing);
+          return logScale ? forLogScale(values) : values;
+        }),
+      ] as uPlot.AlignedData,
+    [curve, smoothing, logScale],
+  );
   // a new chart when the set of series changes; new data alone only updates it
   const structure = curve.series.map((s) => `${s.group}:${s.label}`).join("|");
   const single = curve.series.every((s) => s.group === 0);
@@ -34,16 +83,23 @@ function CurveChart({ curve, height, xLabel }: { curve: Curve; height: number; x
   useEffect(() => {
     const element = box.current;
     if (!element) return;
+    const axis = { stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } };
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 240),
       height,
-      scales: { x: { time: false, range: padRange } },
+      scales: {
+        x: { time: false, range: padRange },
+        y: logScale ? { distr: 3 } : { range: padRange },
+      },
       axes: [
-        { label: xLabel, stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID }, incrs: EPOCH_STEPS },
-        { stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID }, size: 60 },
+        { ...axis, label: xLabel, incrs: EPOCH_STEPS, values: tickTexts },
+        { ...axis, size: 60, values: tickTexts },
       ],
       series: [
-        { label: xLabel },
+        {
+          label: xLabel,
+          value: (u: uPlot, v: number | null, i: number, idx: number | null) => String(shown(u, v, i, idx) ?? "—"),
+        },
         ...curve.series.map((s) => ({
           label: s.label,
           stroke: seriesColour(s, single),
@@ -51,14 +107,23 @@ function CurveChart({ curve, height, xLabel }: { curve: Curve; height: number; x
           dash: s.validation ? [6, 4] : undefined,
           spanGaps: true,
           points: { show: curve.epochs.length <= 40, size: 5 },
-          value: (_u: uPlot, v: number | null) => formatMetric(v),
+          value: (u: uPlot, v: number | null, i: number, idx: number | null) => formatMetric(shown(u, v, i, idx)),
         })),
       ],
-      cursor: { drag: { x: false, y: false } },
-      legend: { live: false },
+      // drag across the chart to zoom into those epochs; "Reset zoom" or a double click goes back
+      cursor: { drag: { x: true, y: false, setScale: true }, sync: { key: syncKey } },
+      legend: { live: true },
+      hooks: {
+        setSelect: [
+          (u) => {
+            if (u.select.width > 0) setZoomed(true);
+          },
+        ],
+      },
     };
     const chart = new uPlot(options, data, element);
     plot.current = chart;
+    setZoomed(false);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 240), height }));
     resize.observe(element);
     return () => {
@@ -67,13 +132,78 @@ function CurveChart({ curve, height, xLabel }: { curve: Curve; height: number; x
       plot.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [structure, height, single, xLabel]);
+  }, [structure, height, single, xLabel, logScale, syncKey]);
 
   useEffect(() => {
-    plot.current?.setData(data);
+    // keep a zoom the user chose while new epochs arrive
+    plot.current?.setData(data, !zoomed);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
 
-  return <div ref={box} className="chart-canvas" />;
+  const resetZoom = () => {
+    const chart = plot.current;
+    if (!chart) return;
+    const xs = curve.epochs;
+    if (xs.length) chart.setScale("x", { min: xs[0]!, max: xs[xs.length - 1]! });
+    setZoomed(false);
+  };
+
+  return (
+    <>
+      <div
+        ref={box}
+        className="chart-canvas"
+        role="img"
+        aria-label={curveSummary(curve, xLabel)}
+        onDoubleClick={() => setZoomed(false)}
+      />
+      {zoomed && (
+        <button type="button" className="button button-small chart-reset" onClick={resetZoom}>
+          Reset zoom
+        </button>
+      )}
+    </>
+  );
+}
+
+function ChartControls({
+  smoothing,
+  onSmoothing,
+  logScale,
+  onLogScale,
+}: {
+  smoothing: number;
+  onSmoothing: (value: number) => void;
+  logScale: boolean;
+  onLogScale: (value: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="chart-controls">
+      <label htmlFor={`${id}-smoothing`}>Smoothing</label>
+      <input
+        id={`${id}-smoothing`}
+        type="range"
+        min={0}
+        max={0.99}
+        step={0.01}
+        value={smoothing}
+        onChange={(event) => onSmoothing(Number(event.target.value))}
+        data-testid="chart-smoothing"
+      />
+      <output htmlFor={`${id}-smoothing`}>{smoothing.toFixed(2)}</output>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={logScale}
+          onChange={(event) => onLogScale(event.target.checked)}
+          data-testid="chart-log-scale"
+        />{" "}
+        Log scale
+      </label>
+      <span className="muted chart-hint">Hover for values; drag across a chart to zoom.</span>
+    </div>
+  );
 }
 
 interface Props {
@@ -93,6 +223,11 @@ export function LearningCurves({
   const mainLabel = xLabel === "epoch" ? "training" : "value";
   const curves = useMemo(() => compareCurves(runs, { mainLabel }), [runs, mainLabel]);
   const epochs = curves[0]?.epochs ?? [];
+  const [smoothing, setSmoothing] = useState(0);
+  const syncKey = useId();
+  // null: not chosen; the step charts of the image jobs (losses over decades) start on a log scale
+  const [logChoice, setLogChoice] = useState<boolean | null>(null);
+  const logScale = logChoice ?? (xLabel !== "epoch" && curves.some(prefersLogScale));
   if (!curves.length) {
     return (
       <div className="chart-empty" data-testid="learning-curves" data-epochs={0}>
@@ -102,11 +237,22 @@ export function LearningCurves({
   }
   return (
     <div className="curves" data-testid="learning-curves" data-epochs={epochs.length}>
+      <ChartControls smoothing={smoothing} onSmoothing={setSmoothing} logScale={logScale} onLogScale={setLogChoice} />
       <div className="curve-grid">
         {curves.map((curve) => (
-          <figure key={curve.metric} className="curve">
-            <figcaption>{metricTitle(curve.metric)}</figcaption>
-            <CurveChart curve={curve} height={height} xLabel={xLabel} />
+          <figure key={curve.metric} className="curve" data-testid="curve" data-metric={curve.metric}>
+            <figcaption>
+              {metricTitle(curve.metric)}
+              {smoothing > 0 && <span className="muted"> (smoothed)</span>}
+            </figcaption>
+            <CurveChart
+              syncKey={syncKey}
+              curve={curve}
+              height={height}
+              xLabel={xLabel}
+              smoothing={smoothing}
+              logScale={logScale}
+            />
           </figure>
         ))}
       </div>

@@ -1,12 +1,17 @@
 import type { ReactNode } from "react";
 
+import { useDocumentTitle } from "../lib/useDocumentTitle";
+
 interface Props {
   title: ReactNode;
+  /** the browser tab's title, where `title` is more than words */
+  pageTitle?: string;
   subtitle?: ReactNode;
   actions?: ReactNode;
 }
 
-export function PageHeader({ title, subtitle, actions }: Props) {
+export function PageHeader({ title, pageTitle, subtitle, actions }: Props) {
+  useDocumentTitle(pageTitle ?? (typeof title === "string" ? title : null));
   return (
     <header className="page-header">
       <div>

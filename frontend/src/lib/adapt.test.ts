@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { NetworkSpec } from "../api/types";
-import { adaptSpec } from "./adapt";
+import { adaptSpec, templateFit } from "./adapt";
 
 const mnistMlp: NetworkSpec = {
   layers: [
@@ -49,5 +49,32 @@ describe("fitting a network to a dataset", () => {
       ],
     };
     expect(adaptSpec(graph, { input_shape: [8], num_classes: 2 })).toBeNull();
+  });
+});
+
+describe("templates for a dataset", () => {
+  it("says whether a template fits, can be fitted, or cannot", () => {
+    expect(templateFit(mnistMlp, { input_shape: [784], num_classes: 10 })).toBe("fits");
+    expect(templateFit(mnistMlp, { input_shape: [8, 8, 1], num_classes: 10 })).toBe("adaptable");
+    const graph: NetworkSpec = {
+      ...mnistMlp,
+      layers: [mnistMlp.layers[0]!, { type: "Dense", units: 4, inputs: ["pixels"] }],
+    };
+    expect(templateFit(graph, { input_shape: [8, 8, 1], num_classes: 10 })).toBe("no");
+    expect(templateFit(mnistMlp, {})).toBe("no");
+    const perceptron: NetworkSpec = { ...mnistMlp, compile: { loss: "binary_crossentropy" } };
+    expect(templateFit(perceptron, { input_shape: [64], num_classes: 10 })).toBe("no");
+    expect(templateFit(perceptron, { input_shape: [784], num_classes: 2 })).toBe("adaptable");
+    expect(templateFit(mnistMlp, { input_shape: [784], task: "regression" })).toBe("no");
+    const convnet: NetworkSpec = {
+      ...mnistMlp,
+      layers: [
+        { type: "Input", shape: [8, 8, 1] },
+        { type: "Conv2D", filters: 4, kernel_size: 3 },
+        ...mnistMlp.layers.slice(2),
+      ],
+    };
+    expect(templateFit(convnet, { input_shape: [64], num_classes: 10 })).toBe("no");
+    expect(templateFit(convnet, { input_shape: [28, 28, 1], num_classes: 10 })).toBe("adaptable");
   });
 });

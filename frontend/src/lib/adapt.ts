@@ -49,3 +49,28 @@ export function adaptSpec(spec: NetworkSpec, stats: DatasetStats): Adapted | nul
   }
   return changes.length ? { spec: { ...spec, layers }, changes } : null;
 }
+
+/** Whether the network's loss suits the dataset's task: fitting changes shapes, not the loss. */
+function lossSuits(spec: NetworkSpec, stats: DatasetStats): boolean {
+  const loss = typeof spec.compile?.loss === "string" ? spec.compile.loss : "";
+  if (!loss) return true;
+  const classifies = loss.includes("crossentropy") || loss.includes("hinge");
+  if (stats.num_classes) return classifies && (stats.num_classes <= 2 || !loss.startsWith("binary"));
+  return stats.task === "regression" ? !classifies : true;
+}
+
+/**
+ * How a template meets a dataset: "fits" as it is (its input takes the samples), "adaptable"
+ * (the editor's "Fit the network to the dataset" makes it fit), or "no" (a graph, or no Input).
+ */
+export function templateFit(spec: NetworkSpec, stats: DatasetStats): "fits" | "adaptable" | "no" {
+  const input = spec.layers[0];
+  if (!input || input.type !== "Input" || !stats.input_shape?.length) return "no";
+  if (!lossSuits(spec, stats)) return "no";
+  // a new input shape of the same rank, or samples flattened for dense layers; not a flat row
+  // of numbers into convolutions
+  const next = spec.layers.slice(1).find((layer) => !KEEPS_SHAPE.has(layer.type));
+  const reshapes = input.shape?.length === stats.input_shape.length || next?.type === "Dense";
+  if (adaptSpec(spec, stats) !== null) return reshapes ? "adaptable" : "no";
+  return sameShape(input.shape, stats.input_shape) ? "fits" : "no";
+}

@@ -30,6 +30,22 @@ describe("the live job state", () => {
     expect(state.log.at(-1)!.text).toBe("Epoch 2 of 3: loss 0.5");
   });
 
+  it("counts an image job's rows as steps, not epochs", () => {
+    const state = jobLiveReducer(initialJobLive, {
+      type: "snapshot",
+      snapshot: {
+        status: "succeeded",
+        progress: { step: 20, steps: 20 },
+        epochs: [
+          { epoch: 10, values: { loss: 4 } },
+          { epoch: 20, values: { loss: 2 } },
+        ],
+      },
+      at,
+    });
+    expect(state.log.at(-1)!.text).toMatch(/, 2 steps done$/);
+  });
+
   it("does not count an epoch twice when the snapshot and an event both carry it", () => {
     let state = jobLiveReducer(initialJobLive, { type: "epoch", epoch: 1, values: { loss: 1 }, at });
     state = jobLiveReducer(state, {

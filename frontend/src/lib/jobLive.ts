@@ -99,7 +99,9 @@ export function jobLiveReducer(state: JobLiveState, action: JobLiveAction): JobL
     case "snapshot": {
       const { snapshot } = action;
       const epochs = dedupeEpochs(snapshot.epochs);
-      const done = epochs.length ? `, ${epochs.length} epoch${epochs.length > 1 ? "s" : ""} done` : "";
+      // the image jobs' rows are optimisation steps, not epochs
+      const unit = snapshot.progress?.steps !== undefined || snapshot.progress?.step !== undefined ? "step" : "epoch";
+      const done = epochs.length ? `, ${epochs.length} ${unit}${epochs.length > 1 ? "s" : ""} done` : "";
       return {
         ...state,
         status: snapshot.status,

@@ -56,3 +56,27 @@ export function weightsText(weights: string, network: unknown): string {
   if (weights === "trained") return `the model's own (${name})`;
   return weights;
 }
+
+/** What kind of failure it was, in a sentence, before the error's own message. */
+export function failureHeadline(code: string): string {
+  if (code === "worker_lost") return "The worker running it stopped answering, more than once.";
+  if (code === "input_corrupted") return "A file it needed was damaged on the way.";
+  if (code.startsWith("dataset_")) return "Something in the dataset stopped it.";
+  if (code.startsWith("spec_") || code.startsWith("network_")) return "The network could not be built or trained.";
+  if (code.includes("memory")) return "It needed more memory than the worker had.";
+  if (code.includes("time_limit") || code.includes("timeout")) return "It ran out of time.";
+  if (code.startsWith("weights_")) return "The network's weights were not available.";
+  if (code.startsWith("model_")) return "The model it started from could not be used.";
+  return "It stopped with an error.";
+}
+
+/** What the page says about a job that has ended, where a live job shows its progress bar. */
+export function outcomeText(job: Pick<Job, "status" | "progress" | "queue_position">): string {
+  const where = progressText(job);
+  const at = where ? ` at ${where}` : "";
+  if (job.status === "succeeded") return where ? `Finished: ${where}.` : "Finished.";
+  if (job.status === "failed") return `Failed${at}.`;
+  if (job.status === "cancelled") return `Cancelled${at}.`;
+  if (job.status === "pruned") return `Stopped early by its sweep${at}.`;
+  return "";
+}

@@ -2,14 +2,69 @@ import { useQueries } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { metricsQuery, useJobs, useSpecs } from "../api/queries";
+import { fetchJob, keys, metricsQuery, useJobs, useSpecs } from "../api/queries";
 import { isFinal } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { LearningCurves, PALETTE } from "../components/LearningCurves";
 import { ListTable } from "../components/ListTable";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
+import { settingRows } from "../lib/compareSettings";
 import { formatAgo, formatMetric, shortId } from "../lib/format";
+import { safeText } from "../lib/safeText";
+
+function SettingsTable({ labels, rows }: { labels: string[]; rows: ReturnType<typeof settingRows> }) {
+  const differing = rows.filter((row) => row.differs && !row.outcome).length;
+  return (
+    <div className="compare-settings">
+      <h3 id="settings-title">Settings side by side</h3>
+      <p className="muted">
+        {differing === 0
+          ? "The runs share every setting."
+          : `${differing === 1 ? "1 setting differs" : `${differing} settings differ`}, marked ≠.`}
+      </p>
+      <div className="table-scroll">
+        <table className="list-table settings-table" aria-labelledby="settings-title" data-testid="compare-settings">
+          <thead>
+            <tr>
+              <th scope="col">Setting</th>
+              {labels.map((text, i) => (
+                <th scope="col" key={i}>
+                  <span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} aria-hidden="true" />{" "}
+                  <bdi>{text}</bdi>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr
+                key={row.name}
+                className={`${row.differs ? "differs" : ""}${row.outcome ? " outcome" : ""}`.trim() || undefined}
+                data-differs={row.differs}
+              >
+                <th scope="row">
+                  {row.name}
+                  {row.differs && (
+                    <span className="differs-mark" title="The runs differ here">
+                      {" "}
+                      ≠<span className="visually-hidden"> (differs)</span>
+                    </span>
+                  )}
+                </th>
+                {row.values.map((value, i) => (
+                  <td key={i}>
+                    <bdi>{value}</bdi>
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
 
 export function ComparePage() {
   const [params, setParams] = useSearchParams();
@@ -17,7 +72,12 @@ export function ComparePage() {
   const [selected, setSelected] = useState(() => (params.get("jobs") ?? "").split(",").filter(Boolean));
   const jobs = useJobs({ kind: "train", limit: 100 });
   const specs = useSpecs();
+  // the selected jobs themselves: one may be older than the list's first page
+  const chosen = useQueries({
+    queries: selected.map((id) => ({ queryKey: keys.job(id), queryFn: () => fetchJob(id) })),
+  });
   const byId = new Map(jobs.data?.results.map((j) => [j.id, j]));
+  for (const answer of chosen) if (answer.data) byId.set(answer.data.id, answer.data);
   const metrics = useQueries({
     queries: selected.map((id) => ({
       ...metricsQuery(id),
@@ -29,8 +89,9 @@ export function ComparePage() {
   const specName = new Map(specs.data?.results.map((s) => [s.id, s.name]));
   const label = (id: string) => {
     const job = byId.get(id);
+    if (job?.name) return safeText(job.name);
     const name = job?.spec ? specName.get(job.spec) : undefined;
-    return `${name ?? "job"} ${shortId(id)}`;
+    return `${safeText(name) || "job"} ${shortId(id)}`;
   };
   const runs = selected.map((id, i) => ({ label: label(id), epochs: metrics[i]?.data ?? [] }));
 
@@ -107,6 +168,10 @@ export function ComparePage() {
                   );
                 })}
               </ListTable>
+              <SettingsTable
+                labels={selected.map(label)}
+                rows={settingRows(selected.map((id) => byId.get(id) ?? {}))}
+              />
             </>
           )}
         </section>

@@ -7,6 +7,7 @@ import { datasetStats, type Dataset } from "../api/types";
 import { ClassHistogram } from "../components/ClassHistogram";
 import { DatasetPreview } from "../components/DatasetPreview";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { Name } from "../components/Name";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
 import { Stat } from "../components/Stat";
@@ -60,9 +61,10 @@ export function DatasetPage() {
   return (
     <>
       <PageHeader
+        pageTitle={`Dataset ${data.name}`}
         title={
           <>
-            {data.name} <StatusBadge status={data.status} />
+            <Name text={data.name} /> <StatusBadge status={data.status} />
             {data.public && <span className="badge badge-example">Example</span>}
           </>
         }

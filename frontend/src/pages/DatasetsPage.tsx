@@ -2,6 +2,7 @@ import { Link } from "react-router";
 
 import { useDatasets } from "../api/queries";
 import { datasetStats } from "../api/types";
+import { Name } from "../components/Name";
 import { DatasetUploader } from "../components/DatasetUploader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListTable } from "../components/ListTable";
@@ -42,7 +43,9 @@ export function DatasetsPage() {
               return (
                 <tr key={dataset.id}>
                   <td>
-                    <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link>
+                    <Link to={`/datasets/${dataset.id}`}>
+                      <Name text={dataset.name} />
+                    </Link>
                     {dataset.public && <span className="badge badge-example">Example</span>}
                   </td>
                   <td>

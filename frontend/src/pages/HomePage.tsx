@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 
 import { useDatasets, useJobs, useKindTitle, useMe, useModels, useSpecs } from "../api/queries";
+import { Name } from "../components/Name";
 import { PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatAgo, shortId } from "../lib/format";
@@ -83,7 +84,9 @@ export function HomePage() {
           <ul className="recent">
             {jobs.data.results.map((job) => (
               <li key={job.id}>
-                <Link to={`/jobs/${job.id}`}>{kindTitle(job.kind)}</Link>{" "}
+                <Link to={`/jobs/${job.id}`}>
+                  <Name text={job.name} fallback={kindTitle(job.kind)} />
+                </Link>{" "}
                 <code className="muted">{shortId(job.id)}</code> <StatusBadge status={job.status} />{" "}
                 <span className="muted">
                   {progressText(job)} · {formatAgo(job.created_at)}

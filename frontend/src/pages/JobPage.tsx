@@ -13,6 +13,7 @@ import {
   useJob,
   useJobKinds,
   useKindTitle,
+  useMe,
   useModels,
   useSpecs,
 } from "../api/queries";
@@ -20,8 +21,10 @@ import { isFinal, jobProgress, type Job, type JobError } from "../api/types";
 import { ArtifactDownloads, ArtifactGallery } from "../components/ArtifactList";
 import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { JobName } from "../components/JobName";
 import { LearningCurves } from "../components/LearningCurves";
 import { isSamplePicture, SampleGallery, sampleGrids } from "../components/SampleGallery";
+import { Name } from "../components/Name";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
 import { Stat } from "../components/Stat";
@@ -29,7 +32,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
 import { useJobLive, type JobLiveSources } from "../lib/jobLive";
 import { chosenParams } from "../lib/jobKinds";
-import { jobDuration, progressFraction, progressText, weightsText } from "../lib/jobText";
+import { failureHeadline, jobDuration, outcomeText, progressFraction, progressText, weightsText } from "../lib/jobText";
 import { useNow } from "../lib/useNow";
 
 const LIVE_SOURCES: JobLiveSources = {
@@ -78,11 +81,25 @@ function Details({ job }: { job: Job }) {
       )}
       {job.dataset && (
         <Stat label="Dataset">
-          {dataset ? <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> : shortId(job.dataset)}
+          {dataset ? (
+            <Link to={`/datasets/${dataset.id}`}>
+              <Name text={dataset.name} />
+            </Link>
+          ) : (
+            shortId(job.dataset)
+          )}
         </Stat>
       )}
       {job.spec && (
-        <Stat label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : shortId(job.spec)}</Stat>
+        <Stat label="Network">
+          {spec ? (
+            <Link to={`/networks/${spec.id}`}>
+              <Name text={spec.name} />
+            </Link>
+          ) : (
+            shortId(job.spec)
+          )}
+        </Stat>
       )}
       {chosen.map(param)}
       {typeof result.weights === "string" && (
@@ -114,6 +131,7 @@ export function JobPage() {
   const { id = "" } = useParams();
   const client = useQueryClient();
   const job = useJob(id);
+  const me = useMe();
   const onEnd = useCallback(() => void invalidateJob(client, id), [client, id]);
   const live = useJobLive(id, LIVE_SOURCES, onEnd);
   const status = live.status ?? job.data?.status ?? null;
@@ -145,7 +163,12 @@ export function JobPage() {
   // epochs (train, gan) or optimisation steps (the image jobs)
   const byEpoch = data.kind === "train" || jobProgress(merged).epoch !== undefined || sampleGrids(files).length > 0;
 
+  const finished = isFinal(merged.status);
+  // the activity before the failure: its last line is the failure itself, said above
+  const earlierLines = error ? live.log.filter((line) => !line.text.includes(error.message)).slice(-5) : [];
   const onCancel = async () => {
+    const what = data.name ? `“${data.name}”` : "this job";
+    if (!window.confirm(`Cancel ${what}? A running job stops at its next batch; this cannot be undone.`)) return;
     setCancelling(true);
     setCancelError(null);
     try {
@@ -160,17 +183,27 @@ export function JobPage() {
   return (
     <>
       <PageHeader
+        pageTitle={data.name || kindTitle(data.kind)}
         title={
           <>
-            {kindTitle(data.kind)} <code className="muted">{shortId(data.id)}</code>{" "}
+            <JobName job={data} fallback={kindTitle(data.kind)} canRename={me.data?.username === data.owner} />{" "}
             <StatusBadge status={merged.status} />
           </>
         }
         subtitle={
           <span data-testid="transport">
-            {live.transport === "events" && "Live: updates as they happen."}
-            {live.transport === "polling" && "Live: checking every 2 seconds."}
-            {live.transport === "connecting" && "Connecting…"}
+            {kindTitle(data.kind)} <code>{shortId(data.id)}</code>
+            {data.owner && me.data?.username !== data.owner && (
+              <>
+                {" "}
+                · by <Name text={data.owner} />
+              </>
+            )}
+            {" · "}
+            {finished && "Finished."}
+            {!finished && live.transport === "events" && "Live: updates as they happen."}
+            {!finished && live.transport === "polling" && "Live: checking every 2 seconds."}
+            {!finished && live.transport === "connecting" && "Connecting…"}
           </span>
         }
         actions={
@@ -206,7 +239,11 @@ export function JobPage() {
         <h2 id="progress-title" className="visually-hidden">
           Progress
         </h2>
-        {merged.status === "queued" ? (
+        {finished ? (
+          <p className="job-outcome" data-testid="job-outcome">
+            {outcomeText(merged)}
+          </p>
+        ) : merged.status === "queued" ? (
           <ProgressBar label="Waiting in the queue" value={null} text={progressText(merged)} />
         ) : (
           <ProgressBar label="Job progress" value={progressFraction(merged)} text={progressText(merged)} />
@@ -219,9 +256,20 @@ export function JobPage() {
         </dl>
         {merged.status === "failed" && error && (
           <div className="notice notice-error" role="alert" data-testid="job-error">
-            <strong className="notice-title">The job failed.</strong>
-            <span>{error.message}</span>
-            <code className="notice-code">{error.code}</code>
+            <strong className="notice-title">The job failed. {failureHeadline(error.code)}</strong>
+            <span>
+              {error.message} <code className="notice-code">{error.code}</code>
+            </span>
+            {earlierLines.length > 0 && (
+              <div className="failure-log">
+                <span className="muted">Its last activity:</span>
+                <ol data-testid="failure-log">
+                  {earlierLines.map((line, i) => (
+                    <li key={i}>{line.text}</li>
+                  ))}
+                </ol>
+              </div>
+            )}
           </div>
         )}
         {merged.status === "cancelled" && <p className="muted">The job was cancelled.</p>}
@@ -234,7 +282,11 @@ export function JobPage() {
       {(data.kind === "train" || live.epochs.length > 0) && (
         <section className="card" aria-labelledby="curves-title">
           <h2 id="curves-title">{byEpoch ? "Learning curves" : "Step by step"}</h2>
-          <LearningCurves runs={[{ label: "", epochs: live.epochs }]} xLabel={byEpoch ? "epoch" : "step"} />
+          <LearningCurves
+            runs={[{ label: "", epochs: live.epochs }]}
+            xLabel={byEpoch ? "epoch" : "step"}
+            emptyText={finished ? `It ended before its first ${byEpoch ? "epoch" : "step"}.` : undefined}
+          />
         </section>
       )}
 
@@ -257,10 +309,20 @@ export function JobPage() {
           <h2 id="downloads-title">Downloads</h2>
           {model && (
             <p>
-              Trained model: <Link to="/models">{model.name}</Link>
+              Trained model:{" "}
+              <Link to="/models">
+                <Name text={model.name} />
+              </Link>
             </p>
           )}
-          {artifacts.data ? <ArtifactDownloads artifacts={artifacts.data} /> : <Loading what="files" />}
+          {artifacts.data ? (
+            <ArtifactDownloads
+              artifacts={artifacts.data}
+              emptyText={finished ? "This job left no files." : undefined}
+            />
+          ) : (
+            <Loading what="files" />
+          )}
         </section>
         <section className="card" aria-labelledby="details-title">
           <h2 id="details-title">Details</h2>

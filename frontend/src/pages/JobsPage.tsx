@@ -1,15 +1,20 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { useDatasets, useJobKinds, useJobs, useKindTitle, useSpecs } from "../api/queries";
+import { useDatasets, useJobKinds, useJobs, useKindTitle, useMe, useSpecs } from "../api/queries";
 import { ACTIVE_STATUSES, JOB_STATUSES } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { ListTable } from "../components/ListTable";
+import { ListTable, type Column } from "../components/ListTable";
+import { Name } from "../components/Name";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
-import { formatAgo, shortId } from "../lib/format";
+import { formatAgo, formatMetric, shortId } from "../lib/format";
+import { metricTitle } from "../lib/curves";
+import { hasJobFilters, JOB_SORTS, readJobFilters, withJobFilter, type JobListFilters } from "../lib/listParams";
+import { useDebounced } from "../lib/useDebounced";
 import { jobDuration, progressFraction, progressText } from "../lib/jobText";
+import { safeText } from "../lib/safeText";
 import { useNow } from "../lib/useNow";
 
 const PAGE = 50;
@@ -17,17 +22,27 @@ const PAGE = 50;
 export function JobsPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const status = params.get("status") ?? "";
-  const kind = params.get("kind") ?? "";
+  const filters = readJobFilters(params);
+  const { status, kind } = filters;
   const cursor = params.get("cursor") ?? undefined;
-  const sweep = params.get("sweep") ?? "";
+  const sweep = filters.sweep;
+  const me = useMe();
+  const staff = me.data?.is_staff ?? false;
   const jobs = useJobs({
     status: JOB_STATUSES.find((known) => known === status),
     kind: kind || undefined,
+    search: filters.search || undefined,
+    dataset: filters.dataset || undefined,
+    spec: filters.spec || undefined,
+    sort: filters.sort,
+    owner: filters.owner,
     sweep: sweep || undefined,
     limit: PAGE,
     cursor,
   });
+  // the search box types freely; the URL (and the list) follow once typing pauses
+  const [searchDraft, setSearchDraft] = useState(filters.search);
+  const search = useDebounced(searchDraft, 300);
   const kinds = useJobKinds();
   const kindTitle = useKindTitle();
   const datasets = useDatasets();
@@ -36,16 +51,25 @@ export function JobsPage() {
   const active = jobs.data?.results.some((j) => ACTIVE_STATUSES.includes(j.status ?? "queued")) ?? false;
   const now = useNow(active);
 
-  const datasetName = new Map(datasets.data?.results.map((d) => [d.id, d.name]));
-  const specName = new Map(specs.data?.results.map((s) => [s.id, s.name]));
-
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    next.delete("cursor");
-    setParams(next);
-  };
+  const setFilter = <K extends keyof JobListFilters>(name: K, value: JobListFilters[K]) =>
+    setParams(withJobFilter(params, name, value));
+  useEffect(() => {
+    if (search !== filters.search) setParams(withJobFilter(params, "search", search), { replace: true });
+    // only a settled search changes the URL
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+  const columns: Column[] = [
+    { label: <span className="visually-hidden">Select to compare</span> },
+    "Name",
+    ...(staff ? ["Owner"] : []),
+    "Status",
+    "Progress",
+    { label: "Final metric", num: true },
+    "Dataset",
+    "Network",
+    "Duration",
+    "Submitted",
+  ];
   // The API's next/previous links carry an opaque cursor: the page keeps it in its own URL.
   const goTo = (link: string | null | undefined) => {
     const next = new URLSearchParams(params);
@@ -82,6 +106,16 @@ export function JobsPage() {
       />
       <section className="card">
         <div className="filters" role="group" aria-label="Filters">
+          <div className="field field-search">
+            <label htmlFor="filter-search">Search</label>
+            <input
+              id="filter-search"
+              type="search"
+              placeholder="Part of a name"
+              value={searchDraft}
+              onChange={(e) => setSearchDraft(e.target.value)}
+            />
+          </div>
           <div className="field">
             <label htmlFor="filter-status">Status</label>
             <select id="filter-status" value={status} onChange={(e) => setFilter("status", e.target.value)}>
@@ -104,6 +138,55 @@ export function JobsPage() {
               ))}
             </select>
           </div>
+          <div className="field">
+            <label htmlFor="filter-dataset">Dataset</label>
+            <select id="filter-dataset" value={filters.dataset} onChange={(e) => setFilter("dataset", e.target.value)}>
+              <option value="">All</option>
+              {(datasets.data?.results ?? []).map((d) => (
+                <option key={d.id} value={d.id}>
+                  {safeText(d.name)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-network">Network</label>
+            <select id="filter-network" value={filters.spec} onChange={(e) => setFilter("spec", e.target.value)}>
+              <option value="">All</option>
+              {(specs.data?.results ?? []).map((n) => (
+                <option key={n.id} value={n.id}>
+                  {safeText(n.name)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-sort">Sort</label>
+            <select
+              id="filter-sort"
+              value={filters.sort}
+              onChange={(e) => setFilter("sort", e.target.value as JobListFilters["sort"])}
+            >
+              {JOB_SORTS.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {staff && (
+            <div className="field">
+              <label htmlFor="filter-owner">Whose</label>
+              <select
+                id="filter-owner"
+                value={filters.owner}
+                onChange={(e) => setFilter("owner", e.target.value as JobListFilters["owner"])}
+              >
+                <option value="all">Everyone’s</option>
+                <option value="me">Mine</option>
+              </select>
+            </div>
+          )}
         </div>
         {sweep && (
           <p className="notice notice-info" data-testid="sweep-filter">
@@ -118,25 +201,14 @@ export function JobsPage() {
         {jobs.isPending && <Loading what="jobs" />}
         <ErrorNotice error={jobs.error} />
         {jobs.data?.results.length === 0 && (
-          <EmptyState title={status || kind || sweep ? "No jobs match the filters." : "No jobs yet."}>
+          <EmptyState title={hasJobFilters(filters) ? "No jobs match the filters." : "No jobs yet."}>
             <p>
               <Link to="/jobs/new">Submit one</Link> to train a network.
             </p>
           </EmptyState>
         )}
         {jobs.data && jobs.data.results.length > 0 && (
-          <ListTable
-            className="jobs-table"
-            columns={[
-              { label: <span className="visually-hidden">Select to compare</span> },
-              "Job",
-              "Status",
-              "Progress",
-              "Data and network",
-              "Duration",
-              "Submitted",
-            ]}
-          >
+          <ListTable className="jobs-table" columns={columns}>
             {jobs.data.results.map((job) => {
               const fraction = progressFraction(job);
               return (
@@ -144,15 +216,24 @@ export function JobsPage() {
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={`Select job ${shortId(job.id)} to compare`}
+                      aria-label={`Select job ${job.name || shortId(job.id)} to compare`}
                       checked={selected.includes(job.id)}
                       onChange={() => toggle(job.id)}
                     />
                   </td>
                   <td>
-                    <Link to={`/jobs/${job.id}`}>{kindTitle(job.kind)}</Link>{" "}
-                    <code className="muted">{shortId(job.id)}</code>
+                    <Link to={`/jobs/${job.id}`}>
+                      <Name text={job.name} fallback={kindTitle(job.kind)} />
+                    </Link>
+                    <span className="muted cell-sub">
+                      {kindTitle(job.kind)} · <code>{shortId(job.id)}</code>
+                    </span>
                   </td>
+                  {staff && (
+                    <td data-testid="job-owner">
+                      <Name text={job.owner} />
+                    </td>
+                  )}
                   <td>
                     <StatusBadge status={job.status} />
                   </td>
@@ -167,10 +248,33 @@ export function JobsPage() {
                       <span className="muted">{progressText(job)}</span>
                     )}
                   </td>
-                  <td className="muted">
-                    {[job.dataset && datasetName.get(job.dataset), job.spec && specName.get(job.spec)]
-                      .filter(Boolean)
-                      .join(" · ") || "—"}
+                  <td className="num" data-testid="job-metric">
+                    {job.final_metric ? (
+                      <span title={metricTitle(job.final_metric.name)}>
+                        {formatMetric(job.final_metric.value)}{" "}
+                        <span className="muted cell-sub-inline">{metricTitle(job.final_metric.name)}</span>
+                      </span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    {job.dataset ? (
+                      <Link to={`/datasets/${job.dataset}`}>
+                        <Name text={job.dataset_name} fallback={shortId(job.dataset)} />
+                      </Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    {job.spec ? (
+                      <Link to={`/networks/${job.spec}`}>
+                        <Name text={job.spec_name} fallback={shortId(job.spec)} />
+                      </Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
                   </td>
                   <td>{jobDuration(job, now)}</td>
                   <td>{formatAgo(job.created_at, now)}</td>

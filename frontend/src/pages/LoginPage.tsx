@@ -4,6 +4,7 @@ import { Navigate, useNavigate, useSearchParams } from "react-router";
 
 import { ensureCsrfCookie, keys, login, useMe } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { useDocumentTitle } from "../lib/useDocumentTitle";
 
 /** Where to go after logging in: only a path on this site. */
 export function safeNext(next: string | null): string {
@@ -11,6 +12,7 @@ export function safeNext(next: string | null): string {
 }
 
 export function LoginPage() {
+  useDocumentTitle("Log in");
   const client = useQueryClient();
   const navigate = useNavigate();
   const [params] = useSearchParams();

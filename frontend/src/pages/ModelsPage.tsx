@@ -1,9 +1,12 @@
-import { useEffect } from "react";
-import { Link, useLocation } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Link, useLocation, useSearchParams } from "react-router";
 
-import { useModels } from "../api/queries";
+import { deleteModel, keys, useMe, useModelList } from "../api/queries";
+import type { TrainedModel } from "../api/types";
 import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { Name } from "../components/Name";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { ModelDownloads } from "../components/ModelDownloads";
 import { ModelUploader } from "../components/ModelUploader";
@@ -12,6 +15,7 @@ import { DrawPictures } from "../components/DrawPictures";
 import { TryModel } from "../components/TryModel";
 import { WeightsDiagram } from "../components/WeightsDiagram";
 import { formatAgo, formatBytes, formatCount, formatMetric, formatShape } from "../lib/format";
+import { useDebounced } from "../lib/useDebounced";
 
 function Metrics({ metrics }: { metrics: unknown }) {
   const groups = (metrics ?? {}) as Record<string, Record<string, number> | number>;
@@ -34,8 +38,51 @@ function Metrics({ metrics }: { metrics: unknown }) {
   );
 }
 
+function DeleteModel({ model }: { model: TrainedModel }) {
+  const client = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const onDelete = async () => {
+    if (!window.confirm(`Delete the model “${model.name}” and its files? This cannot be undone.`)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteModel(model.id);
+      await client.invalidateQueries({ queryKey: keys.models });
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button button-small button-danger" onClick={onDelete} disabled={busy}>
+        Delete
+      </button>
+      <ErrorNotice error={error} title="The model was not deleted." />
+    </>
+  );
+}
+
 export function ModelsPage() {
-  const models = useModels();
+  const [params, setParams] = useSearchParams();
+  const me = useMe();
+  const staff = me.data?.is_staff ?? false;
+  const owner = params.get("owner") === "me" ? "me" : "all";
+  const [searchDraft, setSearchDraft] = useState(params.get("q") ?? "");
+  const search = useDebounced(searchDraft.trim(), 300);
+  const models = useModelList({ search: search || undefined, owner });
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  useEffect(() => {
+    if ((params.get("q") ?? "") !== search) setParam("q", search);
+    // only a settled search changes the URL
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
   // `/models#model-<id>` (a sweep's best model, one click away): that card, scrolled to and marked
   const picked = useLocation().hash.replace(/^#model-/, "");
   const loaded = Boolean(models.data);
@@ -46,9 +93,39 @@ export function ModelsPage() {
     <>
       <PageHeader title="Models" subtitle="Trained networks, ready to download and use." />
       <ModelUploader />
+      <div className="filters card" role="group" aria-label="Filters">
+        <div className="field field-search">
+          <label htmlFor="model-search">Search</label>
+          <input
+            id="model-search"
+            type="search"
+            placeholder="Part of a name"
+            value={searchDraft}
+            onChange={(event) => setSearchDraft(event.target.value)}
+          />
+        </div>
+        {staff && (
+          <div className="field">
+            <label htmlFor="model-owner">Whose</label>
+            <select
+              id="model-owner"
+              value={owner}
+              onChange={(event) => setParam("owner", event.target.value === "me" ? "me" : "")}
+            >
+              <option value="all">Everyone’s</option>
+              <option value="me">Mine</option>
+            </select>
+          </div>
+        )}
+      </div>
       {models.isPending && <Loading what="models" />}
       <ErrorNotice error={models.error} />
-      {models.data?.results.length === 0 && (
+      {models.data?.results.length === 0 && search && (
+        <section className="card">
+          <EmptyState title="No models match the search." />
+        </section>
+      )}
+      {models.data?.results.length === 0 && !search && (
         <section className="card">
           <EmptyState title="No models yet.">
             <p>
@@ -69,13 +146,19 @@ export function ModelsPage() {
             <div className="model-head">
               <div>
                 <h2>
-                  {model.name}
+                  <Name text={model.name} />
                   {model.source === "uploaded" && <span className="badge badge-example">Uploaded</span>}
                   {model.status && model.status !== "ready" && <StatusBadge status={model.status} />}
                 </h2>
                 <p className="muted">
                   {model.task} · input {formatShape(model.input_shape as number[])} · {formatCount(model.param_count)}{" "}
                   parameters · {formatBytes(model.size_bytes)} · {formatAgo(model.created_at)}
+                  {staff && (
+                    <span data-testid="model-owner">
+                      {" · by "}
+                      <Name text={model.owner} />
+                    </span>
+                  )}
                   {model.job && (
                     <>
                       {" · "}
@@ -84,7 +167,10 @@ export function ModelsPage() {
                   )}
                 </p>
               </div>
-              {model.status === "ready" && <ModelDownloads model={model} />}
+              <div className="model-actions">
+                {model.status === "ready" && <ModelDownloads model={model} />}
+                {(!staff || model.owner === me.data?.username) && <DeleteModel model={model} />}
+              </div>
             </div>
             {model.status === "invalid" && (
               <div className="notice notice-error" role="alert" data-testid="model-error">

@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from "react-router";
 
 import { createSpec, keys, useDatasets, useSpec, useTemplates } from "../api/queries";
 import { datasetStats, type Dataset, type NetworkSpec, type SpecTemplate } from "../api/types";
+import { Name } from "../components/Name";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { SpecCheck } from "../components/SpecCheck";
@@ -52,7 +53,11 @@ function FitToDataset({
   return (
     <div className="notice notice-info" data-testid="fit-to-dataset">
       <span>
-        To train on <strong>{dataset.name}</strong> this network needs: {adapted.changes.join("; ")}.
+        To train on{" "}
+        <strong>
+          <Name text={dataset.name} />
+        </strong>{" "}
+        this network needs: {adapted.changes.join("; ")}.
       </span>
       <button type="button" className="button button-small" onClick={() => onFit(adapted.spec)}>
         Fit the network to the dataset
@@ -77,9 +82,12 @@ export function NetworkEditorPage() {
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
 
-  const start = from ? source.data?.spec : templates.data?.[0]?.spec;
+  // ?template=KEY (from the job form's suggestions) starts from that template
+  const wanted = templates.data?.find((t) => t.key === params.get("template"));
+  const active = template ?? wanted ?? null;
+  const start = from ? source.data?.spec : (wanted ?? templates.data?.[0])?.spec;
   const text = editedText ?? (start ? specText(start) : "");
-  const name = editedName ?? (from && source.data ? `${source.data.name} (copy)` : "");
+  const name = editedName ?? (from && source.data ? `${source.data.name} (copy)` : (wanted?.name ?? ""));
   const starting = editedText === null && (from ? source.isPending : templates.isPending);
 
   const settled = useDebounced(text, 400);
@@ -112,7 +120,7 @@ export function NetworkEditorPage() {
       }
       const next = new URLSearchParams({ spec: spec.id });
       if (dataset) next.set("dataset", dataset);
-      if (template?.params) next.set("template", template.key);
+      if (active?.params) next.set("template", active.key);
       void navigate(`/jobs/new?${next}`);
     } catch (error) {
       setSaveError(error);
@@ -127,7 +135,7 @@ export function NetworkEditorPage() {
   return (
     <>
       <PageHeader title="New network" subtitle="Describe the layers; every change is checked as you type." />
-      {!from && <StartFrom onPick={pick} picked={template?.key ?? null} />}
+      {!from && <StartFrom onPick={pick} picked={active?.key ?? null} />}
       {starting && <Loading what="the network" />}
       <form className="editor-layout" onSubmit={onSubmit} hidden={starting}>
         <section className="card" aria-labelledby="spec-title">

@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router";
 
 import { useSpec } from "../api/queries";
 import type { NetworkSpec, SpecSummary } from "../api/types";
+import { Name } from "../components/Name";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { LayerTable } from "../components/LayerTable";
 import { NetworkDiagram } from "../components/NetworkDiagram";
@@ -20,7 +21,8 @@ export function NetworkPage() {
   return (
     <>
       <PageHeader
-        title={data.name}
+        title={<Name text={data.name} />}
+        pageTitle={`Network ${data.name}`}
         subtitle={`Created ${formatDateTime(data.created_at)}`}
         actions={
           <>

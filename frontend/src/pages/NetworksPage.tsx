@@ -2,6 +2,7 @@ import { Link } from "react-router";
 
 import { useSpecs } from "../api/queries";
 import type { SpecSummary } from "../api/types";
+import { Name } from "../components/Name";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListTable } from "../components/ListTable";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
@@ -45,7 +46,9 @@ export function NetworksPage() {
               return (
                 <tr key={spec.id}>
                   <td>
-                    <Link to={`/networks/${spec.id}`}>{spec.name}</Link>
+                    <Link to={`/networks/${spec.id}`}>
+                      <Name text={spec.name} />
+                    </Link>
                   </td>
                   <td>
                     {formatShape(summary?.input_shape)} → {formatShape(summary?.output_shape)}

@@ -2,21 +2,79 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { keys, submitJob, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
+import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { FitCheck } from "../components/FitCheck";
+import { FitCheck, useFitCheck } from "../components/FitCheck";
 import { DatasetPicker, NetworkPicker } from "../components/InputPickers";
+import { Name } from "../components/Name";
+import { datasetStats, type Dataset, type SpecTemplate } from "../api/types";
+import { templateFit } from "../lib/adapt";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
 import { isAdvancedParam, modelFitsKind } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
 
+/** Where to go from a dataset with no network that fits it: a template, or the chosen network
+ * fitted in the editor. "Train on this dataset" never ends at a form that cannot be sent. */
+function NetworksForDataset({
+  dataset,
+  templates,
+  specId,
+}: {
+  dataset: Dataset;
+  templates: SpecTemplate[];
+  specId: string | undefined;
+}) {
+  const stats = datasetStats(dataset);
+  const usable = templates
+    .map((template) => ({ template, fit: templateFit(template.spec, stats) }))
+    .filter(({ fit }) => fit !== "no")
+    // the ones that fit as they are first, then those the editor fits
+    .sort((a, b) => Number(a.fit === "adaptable") - Number(b.fit === "adaptable"))
+    .slice(0, 6);
+  return (
+    <div className="notice notice-info networks-for-dataset" data-testid="networks-for-dataset">
+      <strong className="notice-title">
+        {specId ? "This network does not fit " : "Networks for "}
+        <Name text={dataset.name} />
+      </strong>
+      {specId && (
+        <p>
+          <Link
+            className="button button-small"
+            to={`/networks/new?${new URLSearchParams({ from: specId, dataset: dataset.id })}`}
+          >
+            Fit the network to the dataset
+          </Link>{" "}
+          <span className="muted">opens it in the editor, which makes its input and output fit.</span>
+        </p>
+      )}
+      {usable.length > 0 && (
+        <>
+          <span className="notice-body">Start from a template that {specId ? "does" : "fits"}:</span>
+          <ul className="template-links notice-body">
+            {usable.map(({ template, fit }) => (
+              <li key={template.key}>
+                <Link to={`/networks/new?${new URLSearchParams({ template: template.key, dataset: dataset.id })}`}>
+                  {template.name}
+                </Link>
+                {fit === "adaptable" && <span className="muted"> (the editor fits it to the dataset)</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 export function NewJobPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const client = useQueryClient();
   const kinds = useJobKinds();
+  const datasets = useDatasets();
   const specs = useSpecs();
   const models = useModels();
   const [kindName, setKindName] = useState(params.get("kind") ?? "train");
@@ -42,13 +100,20 @@ export function NewJobPage() {
     );
   }, [suggested, fields, kindName]);
   const texts = { ...suggestedTexts, ...editedTexts };
+  const chosenSpec = specs.data?.results.find((s) => s.id === spec);
+  const checksFit = Boolean(kind?.accepts_dataset && kind.accepts_spec && chosenSpec && dataset);
+  const fit = useFitCheck(checksFit ? chosenSpec : undefined, dataset);
   if (kinds.isPending || !kind) return <Loading what="job kinds" />;
 
   const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
   const advanced = fields.filter((f) => isAdvancedParam(kind.name, f.name));
   const onParam = (name: string, text: string) => setTexts((current) => ({ ...current, [name]: text }));
-  const chosenSpec = specs.data?.results.find((s) => s.id === spec);
+  const readyDatasets = datasets.data?.results.filter((d) => d.status === "ready") ?? [];
   const inputs = kind.inputs;
+  // Submit waits for the fit check, and stays off while the network does not fit the dataset
+  const fitBlocks = checksFit && (fit.isPending || Boolean(fit.error));
+  const chosenDataset = readyDatasets.find((d) => d.id === dataset);
+  const needsNetwork = kind.accepts_spec && Boolean(chosenDataset) && (!chosenSpec || Boolean(fit.error));
   const fittingModels = models.data?.results.filter((m) => modelFitsKind(kind.name, m)) ?? [];
 
   const onSubmit = async (event: FormEvent) => {
@@ -166,6 +231,9 @@ export function NewJobPage() {
             {kind.accepts_dataset && kind.accepts_spec && chosenSpec && dataset && (
               <FitCheck spec={chosenSpec} dataset={dataset} />
             )}
+            {needsNetwork && chosenDataset && (
+              <NetworksForDataset dataset={chosenDataset} templates={templates.data ?? []} specId={chosenSpec?.id} />
+            )}
           </fieldset>
         )}
 
@@ -184,9 +252,12 @@ export function NewJobPage() {
 
         <ErrorNotice error={error} title="The job was not submitted." />
         <div>
-          <button type="submit" className="button button-primary" disabled={busy}>
+          <button type="submit" className="button button-primary" disabled={busy || fitBlocks}>
             {busy ? "Submitting…" : "Submit job"}
           </button>
+          {fitBlocks && !fit.isPending && (
+            <span className="muted submit-why"> Choose a network that fits the dataset first.</span>
+          )}
         </div>
       </form>
     </>

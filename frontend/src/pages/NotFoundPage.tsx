@@ -1,8 +1,10 @@
 import { Link } from "react-router";
 
 import { EmptyState } from "../components/PageHeader";
+import { useDocumentTitle } from "../lib/useDocumentTitle";
 
 export function NotFoundPage() {
+  useDocumentTitle("Not found");
   return (
     <EmptyState title="There is nothing here.">
       <p>

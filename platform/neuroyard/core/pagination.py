@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.request import Request
@@ -40,10 +40,53 @@ def _whole_number(request: Request, name: str) -> int | None:
     return int(value)
 
 
-def cursor_for(created_at: datetime, pk: object, *, backwards: bool = False) -> str:
-    """The cursor of the page after (or, backwards, before) the row (created_at, pk)."""
-    position = [created_at.isoformat(), str(pk), backwards]
+# The order of a cursor page: (field, descending) pairs ending in a unique one. Newest first
+# unless the list asks for another order (`paginated(..., order=...)`), created_at and id then
+# breaking ties.
+Order = Sequence[tuple[str, bool]]
+NEWEST_FIRST: Order = (("created_at", True), ("id", True))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _decode_value(field: str, value: Any) -> Any:
+    if field == "created_at":
+        return datetime.fromisoformat(value)
+    if field == "id":
+        return uuid.UUID(value)
+    if value is not None and not isinstance(value, str | int | float):
+        raise ValueError(field)
+    return value
+
+
+def cursor_for(
+    created_at: datetime, pk: object, *, backwards: bool = False, before: Sequence[Any] = ()
+) -> str:
+    """The cursor of the page after (or, backwards, before) the row (…before, created_at, pk)."""
+    position = [*(_encode(v) for v in before), created_at.isoformat(), str(pk), backwards]
     return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+
+def _beyond(order: Order, values: Sequence[Any], *, backwards: bool) -> Q:
+    """The rows after `values` in `order` (before them, backwards): a keyset condition, with the
+    first field's bound alone as well, so the database walks its index from there."""
+
+    def past(i: int) -> Q:
+        field, descending = order[i]
+        after = Q(**{f"{field}__{'lt' if descending != backwards else 'gt'}": values[i]})
+        if i == len(order) - 1:
+            return after
+        return after | (Q(**{field: values[i]}) & past(i + 1))
+
+    first, descending = order[0]
+    bound = Q(**{f"{first}__{'lte' if descending != backwards else 'gte'}": values[0]})
+    return bound & past(0)
 
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
@@ -66,6 +109,7 @@ class CursorPage(BasePagination):
     cursor_query_param = "cursor"
     limit_query_param = "limit"
     default_limit = 50
+    order: Order = NEWEST_FIRST
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
@@ -76,20 +120,16 @@ class CursorPage(BasePagination):
         position, backwards = self._decode(request.query_params.get(self.cursor_query_param))
         capped = queryset.order_by()[: COUNT_CAP + 1].count()
         self.count, self.count_exact = min(capped, COUNT_CAP), capped <= COUNT_CAP
+        forwards = [f"-{f}" if desc else f for f, desc in self.order]
         if position is None:
-            rows = list(queryset.order_by("-created_at", "-id")[: self.limit + 1])
+            rows = list(queryset.order_by(*forwards)[: self.limit + 1])
         elif not backwards:
-            created_at, pk = position
-            after = queryset.filter(created_at__lte=created_at).exclude(
-                created_at=created_at, id__gte=pk
-            )
-            rows = list(after.order_by("-created_at", "-id")[: self.limit + 1])
+            after = queryset.filter(_beyond(self.order, position, backwards=False))
+            rows = list(after.order_by(*forwards)[: self.limit + 1])
         else:
-            created_at, pk = position
-            before = queryset.filter(created_at__gte=created_at).exclude(
-                created_at=created_at, id__lte=pk
-            )
-            rows = list(before.order_by("created_at", "id")[: self.limit + 1])
+            before = queryset.filter(_beyond(self.order, position, backwards=True))
+            reverse = [f"{f}" if desc else f"-{f}" for f, desc in self.order]
+            rows = list(before.order_by(*reverse)[: self.limit + 1])
         more = len(rows) > self.limit
         rows = rows[: self.limit]
         if backwards:
@@ -116,17 +156,22 @@ class CursorPage(BasePagination):
         if not self.rows:  # an empty page past the end (rows deleted): back to the first page
             return remove_query_param(url, self.cursor_query_param)
         row = self.rows[index]
-        token = cursor_for(row.created_at, row.pk, backwards=backwards)
+        before = [getattr(row, field) for field, _ in self.order[:-2]]
+        token = cursor_for(row.created_at, row.pk, backwards=backwards, before=before)
         return replace_query_param(url, self.cursor_query_param, token)
 
-    @staticmethod
-    def _decode(token: str | None) -> tuple[tuple[datetime, uuid.UUID] | None, bool]:
+    def _decode(self, token: str | None) -> tuple[list[Any] | None, bool]:
         if not token:
             return None, False
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            created_at, pk, backwards = json.loads(raw)
-            return (datetime.fromisoformat(created_at), uuid.UUID(pk)), bool(backwards)
+            *values, backwards = json.loads(raw)
+            if len(values) != len(self.order):  # a cursor of another order (or none of ours)
+                raise ValueError(token)
+            fields = [field for field, _ in self.order]
+            return [_decode_value(f, v) for f, v in zip(fields, values, strict=True)], bool(
+                backwards
+            )
         except (ValueError, TypeError, binascii.Error):
             raise ValidationError({"cursor": "is not a cursor this server gave"}) from None
 
@@ -183,10 +228,20 @@ def paginated(
     serializer: type[Serializer],
     *,
     context: Callable[[Sequence[Any]], dict[str, Any]] | None = None,
+    order: Order | None = None,
 ) -> Response:
     """One page of `queryset`; `context` gives the serializer what it needs for the whole page
-    at once (one query for the page rather than one per row)."""
+    at once (one query for the page rather than one per row). `order`: a cursor page's order
+    other than newest first, (field, descending) pairs, each field an attribute of the rows
+    (annotate it), never null (Coalesce it), created_at and id last."""
     paginator = getattr(view, "pagination_class", CursorPage)()
+    if order is not None:
+        if not isinstance(paginator, CursorPage) or [f for f, _ in order[-2:]] != [
+            "created_at",
+            "id",
+        ]:
+            raise TypeError("an order is for cursor pages, ending in created_at and id")
+        paginator.order = order
     page = paginator.paginate_queryset(queryset, request, view=view)
     extra = context(page) if context is not None else {}
     return paginator.get_paginated_response(serializer(page, many=True, context=extra).data)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http.response import HttpResponseBase
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -22,15 +22,17 @@ from neuroyard.jobs.artifacts import ARTIFACT_MEDIA_TYPES, artifact_media_type
 from neuroyard.jobs.lifecycle import INFRASTRUCTURE_ERRORS
 from neuroyard.jobs.models import Artifact, EpochMetric, Job
 from neuroyard.jobs.selectors import (
+    JOB_SORTS,
     artifact_get,
     artifact_list,
     job_eta_seconds,
     job_get,
     job_list,
+    job_order,
     job_queue_position,
     job_queue_positions,
 )
-from neuroyard.jobs.services import job_cancel, job_create
+from neuroyard.jobs.services import job_cancel, job_create, job_rename
 from neuroyard.registry.selectors import model_get
 from neuroyard.specs.selectors import spec_get
 from neuroyard_core.jobs import job_kinds
@@ -40,17 +42,27 @@ class JobOutput(serializers.ModelSerializer):
     queue_position = serializers.SerializerMethodField()
     eta_seconds = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    dataset_name = serializers.CharField(source="dataset.name", read_only=True, default=None)
+    spec_name = serializers.CharField(source="spec.name", read_only=True, default=None)
+    final_metric = serializers.SerializerMethodField(
+        help_text="The latest epoch's headline metric (val_accuracy, accuracy, ..., loss)."
+    )
 
     class Meta:
         model = Job
         fields = [
             "id",
+            "name",
+            "owner",
             "kind",
             "status",
             "queue",
             "params",
             "dataset",
+            "dataset_name",
             "spec",
+            "spec_name",
             "sweep",
             "attempt",
             "worker",
@@ -59,6 +71,7 @@ class JobOutput(serializers.ModelSerializer):
             "queue_position",
             "eta_seconds",
             "result",
+            "final_metric",
             "error",
             "created_at",
             "started_at",
@@ -69,6 +82,16 @@ class JobOutput(serializers.ModelSerializer):
     def get_queue_position(self, job: Job) -> int | None:
         positions = self.context.get("queue_positions")  # a page's, computed at once
         return positions.get(job.pk) if positions is not None else job_queue_position(job=job)
+
+    class FinalMetric(serializers.Serializer):
+        name = serializers.CharField()
+        value = serializers.FloatField()
+
+    @extend_schema_field(FinalMetric(allow_null=True))
+    def get_final_metric(self, job: Job) -> dict[str, Any] | None:
+        if job.final_metric is None:
+            return None
+        return {"name": job.final_metric_name, "value": job.final_metric}
 
     def get_eta_seconds(self, job: Job) -> float | None:
         return job_eta_seconds(job=job, now=timezone.now())
@@ -137,6 +160,18 @@ class JobListCreateApi(PaginatedList, APIView):
             max_length=64, required=False, help_text="A name from GET /api/v1/job-kinds/."
         )
         sweep = serializers.UUIDField(required=False, help_text="Only this sweep's trials.")
+        search = serializers.CharField(
+            max_length=200, required=False, default="", help_text="Part of the job's name."
+        )
+        dataset = serializers.UUIDField(required=False, help_text="Only jobs on this dataset.")
+        spec = serializers.UUIDField(required=False, help_text="Only jobs of this network.")
+        owner = serializers.ChoiceField(
+            choices=["me", "all"],
+            required=False,
+            default="all",
+            help_text="Staff see everyone's jobs; 'me' shows only their own.",
+        )
+        sort = serializers.ChoiceField(choices=list(JOB_SORTS), required=False, default="-created")
 
         def validate_kind(self, kind: str) -> str:
             if kind not in job_kinds():
@@ -148,7 +183,10 @@ class JobListCreateApi(PaginatedList, APIView):
         filters = self.Filters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         jobs = job_list(user=request.user, **filters.validated_data)
-        return paginated(request, self, jobs, JobOutput, context=queue_positions_context)
+        order = job_order(filters.validated_data["sort"])
+        return paginated(
+            request, self, jobs, JobOutput, context=queue_positions_context, order=order
+        )
 
     @extend_schema(request=Input, responses={202: JobOutput})
     def post(self, request: Request) -> Response:
@@ -177,9 +215,20 @@ class JobListCreateApi(PaginatedList, APIView):
 
 
 class JobDetailApi(APIView):
+    class UpdateInput(serializers.Serializer):
+        name = serializers.CharField(max_length=200, help_text="The run's name.")
+
     @extend_schema(responses=JobOutput)
     def get(self, request: Request, job_id: str) -> Response:
         return Response(JobOutput(job_get(user=request.user, job_id=job_id)).data)
+
+    @extend_schema(request=UpdateInput, responses=JobOutput)
+    def patch(self, request: Request, job_id: str) -> Response:
+        data = self.UpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = job_get(user=request.user, job_id=job_id)
+        job = job_rename(job=job, user=request.user, name=data.validated_data["name"])
+        return Response(JobOutput(job).data)
 
 
 class JobCancelApi(APIView):

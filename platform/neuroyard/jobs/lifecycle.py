@@ -7,6 +7,7 @@ so two deliveries of one message, or a worker and the reconciler, can never both
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,6 +89,23 @@ def job_request_prune(*, job_id: str) -> bool:
     )
 
 
+# The metric a list shows and sorts a job by: the first of these an epoch reports.
+HEADLINE_METRICS = ("val_accuracy", "accuracy", "val_mae", "mae", "val_loss", "loss")
+
+
+def final_metric_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """{final_metric_name, final_metric} from one epoch's (or step's) values; {} if none fits."""
+    numbers = {
+        key: value
+        for key, value in values.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    }
+    name = next((key for key in HEADLINE_METRICS if key in numbers), None)
+    if name is None and numbers:
+        name = sorted(numbers)[0]
+    return {"final_metric_name": name, "final_metric": float(numbers[name])} if name else {}
+
+
 def job_record_epoch(*, job_id: str, epoch: int, epochs: int, values: dict[str, float]) -> None:
     """Store one epoch's metrics once; a replayed epoch keeps its first record."""
     try:
@@ -96,7 +114,9 @@ def job_record_epoch(*, job_id: str, epoch: int, epochs: int, values: dict[str, 
     except IntegrityError:
         log.info("job %s epoch %s already recorded", job_id, epoch)
     Job.objects.filter(id=job_id).update(
-        progress={"epoch": epoch, "epochs": epochs}, heartbeat_at=timezone.now()
+        progress={"epoch": epoch, "epochs": epochs},
+        heartbeat_at=timezone.now(),
+        **final_metric_fields(values),
     )
     publish(job_id, {"type": "epoch", "epoch": epoch, "epochs": epochs, "values": values})
 
@@ -115,7 +135,9 @@ def job_record_steps(
         ignore_conflicts=True,
     )
     Job.objects.filter(id=job_id).update(
-        progress={"step": steps[-1][0], "steps": total}, heartbeat_at=timezone.now()
+        progress={"step": steps[-1][0], "steps": total},
+        heartbeat_at=timezone.now(),
+        **final_metric_fields(steps[-1][1]),
     )
     for step, values in steps:
         publish(job_id, {"type": "step", "step": step, "steps": total, "values": values})

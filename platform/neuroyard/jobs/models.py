@@ -23,6 +23,8 @@ class Job(OwnedModel):
     FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.PRUNED)
 
     kind = models.CharField(max_length=32, db_index=True)
+    # What the owner calls the run; defaults to "<network> on <dataset> #n" (jobs.services).
+    name = models.CharField(max_length=200, blank=True)
     queue = models.CharField(max_length=64)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
@@ -61,6 +63,9 @@ class Job(OwnedModel):
 
     progress = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
+    # The latest epoch's (or step's) headline metric, for lists sorted by it (job_record_epoch).
+    final_metric_name = models.CharField(max_length=64, blank=True)
+    final_metric = models.FloatField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

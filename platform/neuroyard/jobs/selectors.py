@@ -2,23 +2,62 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
+from neuroyard.core.pagination import NEWEST_FIRST, Order
 from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.jobs.models import Artifact, Job
 
+# ?sort= of a job list: the cursor page's order (neuroyard.core.pagination), newest first last.
+# A job with no metric yet sorts after every one with a metric, either way.
+JOB_SORTS: dict[str, Order] = {
+    "-created": NEWEST_FIRST,
+    "created": (("created_at", False), ("id", False)),
+    "name": (("name", False), *NEWEST_FIRST),
+    "-name": (("name", True), *NEWEST_FIRST),
+    "metric": (("metric_key", False), *NEWEST_FIRST),
+    "-metric": (("metric_key", True), *NEWEST_FIRST),
+}
+_NO_METRIC = 1e300
+
 
 def job_list(
-    *, user: Any, status: str | None = None, kind: str | None = None, sweep: Any = None
+    *,
+    user: Any,
+    status: str | None = None,
+    kind: str | None = None,
+    sweep: Any = None,
+    search: str = "",
+    dataset: Any = None,
+    spec: Any = None,
+    owner: str = "all",
+    sort: str = "-created",
 ) -> QuerySet[Job]:
-    jobs = owned_by(Job.objects.all(), user)
+    """`owner`: "me" narrows a staff member's list (everyone's) to their own jobs."""
+    jobs = owned_by(Job.objects.select_related("owner", "dataset", "spec"), user)
+    if owner == "me":
+        jobs = jobs.filter(owner=user)
     if sweep:
         jobs = jobs.filter(sweep_id=sweep)
     if status:
         jobs = jobs.filter(status=status)
     if kind:
         jobs = jobs.filter(kind=kind)
+    if dataset:
+        jobs = jobs.filter(dataset_id=dataset)
+    if spec:
+        jobs = jobs.filter(spec_id=spec)
+    if search:
+        jobs = jobs.filter(name__icontains=search)
+    if sort in ("metric", "-metric"):
+        missing = _NO_METRIC if sort == "metric" else -_NO_METRIC
+        jobs = jobs.annotate(metric_key=Coalesce("final_metric", Value(missing)))
     return jobs
+
+
+def job_order(sort: str) -> Order:
+    return JOB_SORTS[sort]
 
 
 def job_get(*, user: Any, job_id: object) -> Job:

@@ -73,6 +73,9 @@ def job_create(
         )
     job = Job.objects.create(
         owner=owner,
+        name=job_default_name(
+            owner=owner, title=job_kind.title, dataset=dataset, spec=spec, model=model
+        ),
         kind=kind,
         queue=job_kind.queue,
         params=clean,
@@ -95,6 +98,30 @@ def job_create(
             content_type=upload.content_type,
         )
     transaction.on_commit(lambda: job_enqueue(job=job), robust=True)
+    return job
+
+
+def job_default_name(
+    *,
+    owner: Any,
+    title: str,
+    dataset: Dataset | None,
+    spec: ModelSpec | None,
+    model: TrainedModel | None,
+) -> str:
+    """ "<network> on <dataset> #n": what ran on what, numbered among the owner's runs of it."""
+    subject = spec.name if spec is not None else model.name if model is not None else title
+    base = f"{subject} on {dataset.name}" if dataset is not None else subject
+    base = base[:180]
+    earlier = Job.objects.filter(owner=owner, name__startswith=f"{base} #").count()
+    return f"{base} #{earlier + 1}"
+
+
+def job_rename(*, job: Job, user: Any, name: str) -> Job:
+    if job.owner_id != user.pk:
+        raise DomainError("not_owner", "Only the job's owner can rename it.", status=403)
+    job.name = name
+    job.save(update_fields=["name"])
     return job
 
 

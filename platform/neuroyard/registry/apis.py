@@ -23,6 +23,7 @@ from neuroyard.registry.exports import (
 from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.models import ModelExport, TrainedModel
 from neuroyard.registry.selectors import model_get, model_list
+from neuroyard.registry.services import trained_model_delete
 from neuroyard.registry.uploads import trained_model_upload
 
 DOWNLOAD_FORMATS = ("keras", *ModelExport.Format.values)
@@ -41,12 +42,14 @@ class TrainedModelOutput(serializers.ModelSerializer):
         help_text="The Keras layers: {name, type, output_shape, params, trainable}, nested models' "
         "included (a ConvNet has a type with 'Conv').",
     )
+    owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
         model = TrainedModel
         fields = [
             "id",
             "name",
+            "owner",
             "source",
             "status",
             "error_code",
@@ -95,9 +98,23 @@ class TrainedModelListApi(PaginatedList, APIView):
                 raise serializers.ValidationError("must be a list of up to 10,000 names")
             return value
 
-    @extend_schema(responses=TrainedModelOutput(many=True))
+    class Filters(serializers.Serializer):
+        search = serializers.CharField(
+            max_length=200, required=False, default="", help_text="Part of the model's name."
+        )
+        owner = serializers.ChoiceField(
+            choices=["me", "all"],
+            required=False,
+            default="all",
+            help_text="Staff see everyone's models; 'me' shows only their own.",
+        )
+
+    @extend_schema(parameters=[Filters], responses=TrainedModelOutput(many=True))
     def get(self, request: Request) -> Response:
-        return paginated(request, self, model_list(user=request.user), TrainedModelOutput)
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        models = model_list(user=request.user, **filters.validated_data)
+        return paginated(request, self, models, TrainedModelOutput)
 
     @extend_schema(
         request=UploadInput,
@@ -133,6 +150,19 @@ class TrainedModelDetailApi(APIView):
     @extend_schema(responses=TrainedModelOutput)
     def get(self, request: Request, model_id: str) -> Response:
         return Response(TrainedModelOutput(model_get(user=request.user, model_id=model_id)).data)
+
+    @extend_schema(
+        responses={
+            204: None,
+            403: OpenApiResponse(description="not_owner: someone else's model (staff see it)."),
+            409: OpenApiResponse(description="model_in_use: a queued or running job uses it."),
+        }
+    )
+    def delete(self, request: Request, model_id: str) -> Response:
+        trained_model_delete(
+            model=model_get(user=request.user, model_id=model_id), user=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TrainedModelDownloadApi(APIView):

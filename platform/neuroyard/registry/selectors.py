@@ -6,8 +6,14 @@ from neuroyard.core.selectors import get_owned, owned_by
 from neuroyard.registry.models import TrainedModel
 
 
-def model_list(*, user: Any) -> QuerySet[TrainedModel]:
-    return owned_by(TrainedModel.objects.select_related("artifact"), user)
+def model_list(*, user: Any, search: str = "", owner: str = "all") -> QuerySet[TrainedModel]:
+    """`search`: part of the name; `owner` "me" narrows a staff member's list to their own."""
+    models = owned_by(TrainedModel.objects.select_related("artifact", "owner"), user)
+    if owner == "me":
+        models = models.filter(owner=user)
+    if search:
+        models = models.filter(name__icontains=search)
+    return models
 
 
 def model_get(*, user: Any, model_id: object) -> TrainedModel:

@@ -1,7 +1,10 @@
 from typing import Any
 
+from django.db import transaction
+
+from neuroyard.core.errors import Conflict, DomainError
 from neuroyard.jobs.models import Artifact, Job
-from neuroyard.registry.models import TrainedModel
+from neuroyard.registry.models import ModelExport, TrainedModel
 
 
 def trained_model_register(
@@ -52,3 +55,32 @@ def _started_from(job: Job) -> str:
     if job.model is not None:
         return f"{job.model.name}, fine-tuned"
     return str(job.params.get("backbone") or "model")
+
+
+def trained_model_delete(*, model: TrainedModel, user: Any) -> None:
+    """The model, its file and its converted copies. Only its owner may; not while a queued or
+    running job uses it (fine-tunes it, predicts with it...). The job that trained it stays."""
+    if model.owner_id != user.pk:
+        raise DomainError("not_owner", "Only the model's owner can delete it.", status=403)
+    in_use = Job.objects.filter(model=model, status__in=Job.ACTIVE_STATUSES).count()
+    if in_use:
+        raise Conflict(
+            "model_in_use",
+            f"The model is used by {in_use} queued or running job(s); "
+            "cancel them or wait for them to finish first.",
+        )
+    artifacts = [model.artifact] + [
+        export.artifact
+        for export in ModelExport.objects.filter(model=model).select_related("artifact")
+        if export.artifact is not None
+    ]
+    files = [(artifact.file.storage, artifact.file.name) for artifact in artifacts if artifact.file]
+    with transaction.atomic():
+        model.delete()
+        Artifact.objects.filter(pk__in=[artifact.pk for artifact in artifacts]).delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)

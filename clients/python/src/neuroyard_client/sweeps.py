@@ -113,7 +113,8 @@ class Sweeps:
         params: dict[str, Any] | None = None,
     ) -> Sweep:
         """Start a sweep. `settings`: space, searcher (grid|random|tpe), early_stopping
-        (none|asha|hyperband), metric, direction, budget {trials, epochs, minutes}, parallelism, seed;
+        (none|asha|hyperband), metric, direction, budget {trials, epochs, minutes},
+        parallelism, seed;
         `params`: the trials' train params before searching (epochs, batch_size, ...)."""
         body = {
             "name": name,
