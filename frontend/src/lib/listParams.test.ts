@@ -13,9 +13,14 @@ describe("job list filters in the URL", () => {
       spec: "n1",
       sort: "-created",
       owner: "all",
+      sweep: "",
     });
     expect(hasJobFilters(filters)).toBe(true);
     expect(hasJobFilters(readJobFilters(new URLSearchParams("sort=name")))).toBe(false);
+    // a sweep's trials (its page's "Its jobs") are a filter too, kept in the URL
+    expect(readJobFilters(new URLSearchParams("sweep=s1")).sweep).toBe("s1");
+    expect(hasJobFilters(readJobFilters(new URLSearchParams("sweep=s1")))).toBe(true);
+    expect(withJobFilter(new URLSearchParams("sweep=s1&cursor=c"), "sweep", "").toString()).toBe("");
   });
 
   it("writes a changed filter, drops defaults and goes back to the first page", () => {
