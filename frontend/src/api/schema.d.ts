@@ -958,6 +958,8 @@ export interface components {
             /** Format: uuid */
             spec?: string | null;
             /** Format: uuid */
+            model?: string | null;
+            /** Format: uuid */
             sweep?: string | null;
             /** Format: int64 */
             attempt?: number;
@@ -1325,6 +1327,13 @@ export interface components {
             error?: string;
             /** Format: uuid */
             job?: string | null;
+            /** Format: int64 */
+            epoch?: number | null;
+            is_best?: boolean;
+            is_last?: boolean;
+            monitor?: string;
+            /** Format: double */
+            monitor_value?: number | null;
             task?: string;
             input_shape?: unknown;
             output_shape?: unknown;

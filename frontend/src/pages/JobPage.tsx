@@ -20,7 +20,9 @@ import { isFinal, jobProgress, type Job, type JobError } from "../api/types";
 import { ArtifactDownloads, ArtifactGallery } from "../components/ArtifactList";
 import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { KeptModels } from "../components/KeptModels";
 import { LearningCurves } from "../components/LearningCurves";
+import { PredictResults } from "../components/PredictResults";
 import { isSamplePicture, SampleGallery, sampleGrids } from "../components/SampleGallery";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
@@ -181,10 +183,7 @@ export function JobPage() {
               </button>
             )}
             {data.kind === "train" && (
-              <Link
-                className="button"
-                to={`/jobs/new?kind=${data.kind}&dataset=${data.dataset ?? ""}&spec=${data.spec ?? ""}`}
-              >
+              <Link className="button" to={`/jobs/new?from=${data.id}`}>
                 Train again
               </Link>
             )}
@@ -227,6 +226,9 @@ export function JobPage() {
           <LearningCurves runs={[{ label: "", epochs: live.epochs }]} xLabel={byEpoch ? "epoch" : "step"} />
         </section>
       )}
+
+      {data.kind === "train" && isFinal(merged.status) && <KeptModels job={{ ...data, status: merged.status }} />}
+      {data.kind === "predict" && <PredictResults job={data} artifacts={files} />}
 
       {files.some(isSamplePicture) && (
         <section className="card" aria-labelledby="samples-title">

@@ -49,6 +49,7 @@ class JobOutput(serializers.ModelSerializer):
             "params",
             "dataset",
             "spec",
+            "model",
             "sweep",
             "attempt",
             "worker",
