@@ -12,6 +12,11 @@ import "./results.css";
 const THUMBNAIL = 64; // pixels, as engine/mistakes.py draws them
 const COUNTS_IN_CELLS_UP_TO = 40; // classes; beyond, counts show on hover only
 
+/** 0.9234 → "92.3%": a headline figure, finer than formatPercent's whole percents */
+function headline(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
 function ConfusionMatrix({ names, matrix }: { names: string[]; matrix: number[][] }) {
   const shares = rowShares(matrix);
   const counts = matrix.length <= COUNTS_IN_CELLS_UP_TO;
@@ -104,8 +109,8 @@ export function PredictResults({ job, artifacts }: { job: Job; artifacts: Artifa
     <section className="card" aria-labelledby="predict-results-title" data-testid="predict-results">
       <h2 id="predict-results-title">Prediction results</h2>
       <dl className="stats">
-        {report.accuracy !== null && <Stat label="Accuracy">{formatPercent(report.accuracy)}</Stat>}
-        {report.top5 !== null && <Stat label="Top-5 accuracy">{formatPercent(report.top5)}</Stat>}
+        {report.accuracy !== null && <Stat label="Accuracy">{headline(report.accuracy)}</Stat>}
+        {report.top5 !== null && <Stat label="Top-5 accuracy">{headline(report.top5)}</Stat>}
         {report.macroF1 !== null && <Stat label="Mean F1">{formatMetric(report.macroF1)}</Stat>}
         <Stat label="Samples">{formatCount(report.samples)}</Stat>
         {report.model && (
