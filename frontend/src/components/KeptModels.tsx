@@ -44,7 +44,7 @@ export function KeptModels({ job }: { job: Job }) {
               </thead>
               <tbody>
                 {models.map((model) => (
-                  <tr key={model.id} data-testid={`kept-${model.is_best ? "best" : "last"}`}>
+                  <tr key={model.id} data-testid={`kept-${model.is_last ? "last" : "best"}`}>
                     <td>
                       {model.is_best && <span className="badge badge-kept-best">best</span>}{" "}
                       {model.is_last && <span className="badge badge-kept-last">last</span>}

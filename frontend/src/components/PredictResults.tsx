@@ -94,10 +94,15 @@ function MistakesGallery({ mistakes, strip }: { mistakes: Mistake[]; strip: Arti
 }
 
 function splitText(report: PredictionReport): string {
-  const used = report.splits.join(", ") || "—";
-  if (report.split === "auto") return `${used} (chosen automatically)`;
-  if (report.split === "all" && report.splits.length) return `all: ${used}`;
-  return used;
+  const used = `${report.splits.join(" and ") || "no"} split${report.splits.length > 1 ? "s" : ""}`;
+  if (report.split === "auto") return `the ${used} (chosen automatically)`;
+  if (report.split === "all") return `all of it: the ${used}`;
+  return `the ${used}`;
+}
+
+/** The pictures this section shows itself, which the page's other galleries can leave out. */
+export function shownInPredictResults(artifact: Artifact): boolean {
+  return artifact.name === "mistakes.png";
 }
 
 export function PredictResults({ job, artifacts }: { job: Job; artifacts: Artifact[] }) {
@@ -106,7 +111,7 @@ export function PredictResults({ job, artifacts }: { job: Job; artifacts: Artifa
   const strip = artifacts.find((a) => a.name === "mistakes.png");
   const given = artifacts.some((a) => a.kind === "input");
   return (
-    <section className="card" aria-labelledby="predict-results-title" data-testid="predict-results">
+    <section className="card results-section" aria-labelledby="predict-results-title" data-testid="predict-results">
       <h2 id="predict-results-title">Prediction results</h2>
       <dl className="stats">
         {report.accuracy !== null && <Stat label="Accuracy">{headline(report.accuracy)}</Stat>}
@@ -119,7 +124,7 @@ export function PredictResults({ job, artifacts }: { job: Job; artifacts: Artifa
             {report.model.epoch !== null && <span className="muted"> ({keptRole(report.model)})</span>}
           </Stat>
         )}
-        <Stat label="Data">{given ? "the file given with the job" : `split ${splitText(report)}`}</Stat>
+        <Stat label="Data">{given ? "the file given with the job" : splitText(report)}</Stat>
       </dl>
       {report.accuracy === null && <p className="muted">The samples had no labels, so there are no metrics.</p>}
       {report.perClass.length > 0 && (

@@ -22,7 +22,7 @@ import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { KeptModels } from "../components/KeptModels";
 import { LearningCurves } from "../components/LearningCurves";
-import { PredictResults } from "../components/PredictResults";
+import { PredictResults, shownInPredictResults } from "../components/PredictResults";
 import { isSamplePicture, SampleGallery, sampleGrids } from "../components/SampleGallery";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
@@ -138,7 +138,7 @@ export function JobPage() {
   const error: JobError = live.error ?? (data.error as JobError) ?? null;
   const model = models.data?.results.find((m) => m.job === id);
   const files = artifacts.data ?? [];
-  const otherImages = files.filter((a) => !isSamplePicture(a));
+  const otherImages = files.filter((a) => !isSamplePicture(a) && !shownInPredictResults(a));
   // epochs (train, gan) or optimisation steps (the image jobs)
   const byEpoch = data.kind === "train" || jobProgress(merged).epoch !== undefined || sampleGrids(files).length > 0;
 

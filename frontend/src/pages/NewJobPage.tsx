@@ -101,7 +101,7 @@ export function NewJobPage() {
       <PageHeader title="New job" subtitle="Pick what to run, on what, with which settings." />
       <ErrorNotice error={source.error} title="The job to train again could not be loaded." />
       {cloned && (
-        <p className="notice" data-testid="cloned-from">
+        <p className="notice notice-info" data-testid="cloned-from">
           Every setting of job <Link to={`/jobs/${fromId}`}>{fromId.slice(0, 8)}</Link> is filled in: change what you
           want to try, then submit.
           {kind.inputs.length > 0 && " Files given with it must be chosen again."}
