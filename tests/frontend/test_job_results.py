@@ -13,11 +13,17 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import digits_arrays, mlp_spec, npz_upload, upload_dataset, wait_for
+from tests.conftest import digits_arrays, npz_upload, upload_dataset
 from tests.frontend.conftest import LAPTOP
 from tests.frontend.pages import log_in
 from tests.frontend.samples import digits_image_zip
-from tests.integration.test_kept_models import TWO_CLASSES, ended, submit, worsening_arrays
+from tests.integration.test_kept_models import (
+    TWO_CLASSES,
+    cancelled_after_two_epochs,
+    ended,
+    submit,
+    worsening_arrays,
+)
 from tests.platform.registry.trained_models import registered_model, trained_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -65,14 +71,9 @@ def test_best_and_last_models_and_train_again(
 def test_a_cancelled_job_says_it_kept_its_last_epoch(
     browser, app_url, api, ingestion, gpu_worker, screenshot
 ):  # noqa: ANN001
-    from neuroyard.jobs.models import Job
-
-    dataset = upload_dataset(api, npz_upload("digits.npz", **digits_arrays()), name="digits")
-    job_id = submit(api, dataset["id"], mlp_spec(), {"epochs": 500, "batch_size": 16})
-    wait_for(lambda: Job.objects.get(id=job_id).progress.get("epoch", 0) >= 2, timeout=180)
-    api.post(f"/api/v1/jobs/{job_id}/cancel/")
-    job = ended(api, job_id)
+    job = cancelled_after_two_epochs(api)
     assert job["status"] == "cancelled"
+    job_id = job["id"]
     completed = job["result"]["epochs_completed"]
     context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()

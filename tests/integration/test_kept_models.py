@@ -59,6 +59,17 @@ def download(api: Any, model_id: str, path: Path) -> Path:
     return path
 
 
+def cancelled_after_two_epochs(api: Any) -> dict[str, Any]:
+    """A digits job of 500 epochs cancelled once two have ended, as it ended."""
+    from neuroyard.jobs.models import Job
+
+    dataset = upload_dataset(api, npz_upload("digits.npz", **digits_arrays()), name="digits")
+    job_id = submit(api, dataset["id"], mlp_spec(), {"epochs": 500, "batch_size": 16})
+    wait_for(lambda: Job.objects.get(id=job_id).progress.get("epoch", 0) >= 2, timeout=180)
+    api.post(f"/api/v1/jobs/{job_id}/cancel/")
+    return ended(api, job_id)
+
+
 def test_a_job_whose_metric_gets_worse_keeps_its_best_and_its_last_epoch(
     api, cpu_worker, gpu_worker, tmp_path: Path
 ) -> None:  # noqa: ANN001
@@ -92,14 +103,7 @@ def test_a_job_whose_metric_gets_worse_keeps_its_best_and_its_last_epoch(
 def test_a_cancelled_job_keeps_its_last_checkpointed_epoch_as_a_model(
     api, cpu_worker, gpu_worker, tmp_path: Path
 ) -> None:  # noqa: ANN001
-    from neuroyard.jobs.models import Job
-
-    dataset = upload_dataset(api, npz_upload("digits.npz", **digits_arrays()), name="digits")
-    job_id = submit(api, dataset["id"], mlp_spec(), {"epochs": 500, "batch_size": 16})
-    wait_for(lambda: Job.objects.get(id=job_id).progress.get("epoch", 0) >= 2, timeout=180)
-
-    api.post(f"/api/v1/jobs/{job_id}/cancel/")
-    job = ended(api, job_id)
+    job = cancelled_after_two_epochs(api)
 
     assert job["status"] == "cancelled"
     completed = job["result"]["epochs_completed"]
