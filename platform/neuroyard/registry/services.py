@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from neuroyard.jobs.models import Artifact, Job
 from neuroyard.registry.models import TrainedModel
 
@@ -20,6 +22,7 @@ class KeptAs:
         return f"epoch {self.epoch}, {' and '.join(roles)}"
 
 
+@transaction.atomic
 def trained_model_register(
     *,
     job: Job,
@@ -41,6 +44,13 @@ def trained_model_register(
     dataset = job.dataset if input_shape is None else None
     description = description or {}
     name = f"{_started_from(job)} ({str(job.id)[:8]})"
+    if kept is not None:
+        # a resumed job's new last (or best) epoch takes the title from an earlier run's
+        earlier = TrainedModel.objects.filter(job=job).exclude(epoch=kept.epoch)
+        if kept.is_last:
+            earlier.filter(is_last=True).update(is_last=False)
+        if kept.is_best:
+            earlier.filter(is_best=True).update(is_best=False)
     model, _ = TrainedModel.objects.update_or_create(
         job=job,
         epoch=kept.epoch if kept else None,

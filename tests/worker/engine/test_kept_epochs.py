@@ -134,3 +134,27 @@ def test_a_run_cancelled_before_its_first_epoch_keeps_no_model(
 
     assert result.cancelled and not result.model_saved
     assert not request.model_path.exists()
+
+
+def test_a_resumed_run_whose_best_epoch_came_before_keeps_no_best_model(
+    worsening_path: Path, tmp_path: Path
+) -> None:
+    request = TrainRequest(
+        spec=TWO_CLASSES,
+        data_path=worsening_path,
+        model_path=tmp_path / "last.keras",
+        best_model_path=tmp_path / "best.keras",
+        epochs=4,
+        batch_size=8,
+        validation_split=VALIDATION_SAMPLES / 32,
+        checkpoint_dir=tmp_path / "checkpoints",
+    )
+    first = train(request, RecordingReporter(stop_when=lambda r: len(r.epochs) >= 2))
+    assert first.cancelled and first.best is not None and first.best.epoch == 1
+
+    resumed = train(request, RecordingReporter())
+
+    # the first epoch stays the best, but its weights went with the earlier run
+    assert resumed.resumed_from_epoch == 2
+    assert resumed.best is not None and resumed.best.epoch == 1
+    assert not resumed.best_model_saved

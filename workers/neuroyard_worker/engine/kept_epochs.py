@@ -55,12 +55,22 @@ class BestEpoch:
         self.value: float | None = None
         self.weights: list[Any] | None = None
 
+    def resumed(self, history: list[dict[str, float]]) -> None:
+        """Epochs an earlier run trained: their weights are gone, so one of them that stays the
+        best is reported as such but kept as no model."""
+        for epoch, metrics in enumerate(history, start=1):
+            self._consider(epoch, metrics)
+
     def epoch_ended(self, epoch: int, metrics: dict[str, float], model: keras.Model) -> None:
+        if self._consider(epoch, metrics):
+            self.weights = model.get_weights()  # host copies, unaffected by further training
+
+    def _consider(self, epoch: int, metrics: dict[str, float]) -> bool:
         value = metrics.get(self.monitor.name)
         if value is None or not math.isfinite(value) or not self._improves(value):
-            return
-        self.epoch, self.value = epoch, float(value)
-        self.weights = model.get_weights()  # host copies, unaffected by further training
+            return False
+        self.epoch, self.value, self.weights = epoch, float(value), None
+        return True
 
     def _improves(self, value: float) -> bool:
         if self.value is None:

@@ -148,6 +148,7 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
     resumed_from = len(history)
     has_validation = request.validation_split > 0.0 or data.has_validation
     best = BestEpoch(monitor_for(spec, has_validation=has_validation))
+    best.resumed(history)
 
     def epoch_completed(epoch: int, metrics: dict[str, float]) -> None:
         history.append(metrics)

@@ -110,7 +110,7 @@ def _register_models(
             KeptAs(
                 epoch=last_epoch,
                 is_last=True,
-                is_best=best is not None and not result.best_model_saved,
+                is_best=best is not None and best.epoch == last_epoch,
                 monitor=monitor,
                 monitor_value=monitor_value(result.history, last_epoch, monitor),
             ),
