@@ -3,7 +3,9 @@ cancelled run keeps its last checkpointed epoch as a model."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -55,18 +57,23 @@ def worsening_path(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_best_epoch_is_kept_apart_when_the_metric_gets_worse(
-    worsening_path: Path, tmp_path: Path
-) -> None:
+def worsening_request(data: Path, tmp_path: Path, **changes: Any) -> TrainRequest:
     request = TrainRequest(
         spec=TWO_CLASSES,
-        data_path=worsening_path,
+        data_path=data,
         model_path=tmp_path / "last.keras",
         best_model_path=tmp_path / "best.keras",
         epochs=6,
         batch_size=8,
         validation_split=VALIDATION_SAMPLES / 32,
     )
+    return dataclasses.replace(request, **changes)
+
+
+def test_the_best_epoch_is_kept_apart_when_the_metric_gets_worse(
+    worsening_path: Path, tmp_path: Path
+) -> None:
+    request = worsening_request(worsening_path, tmp_path, epochs=6)
 
     result = train(request, RecordingReporter())
 
@@ -88,7 +95,7 @@ def test_a_best_epoch_that_is_the_last_is_not_saved_twice(
     tmp_path: Path,
 ) -> None:
     request = digits_request(digits_path, tmp_path, epochs=2, best_model_path=tmp_path / "b.keras")
-    request = request.__class__(**{**request.__dict__, "spec": _digits_monitoring(request.spec)})
+    request = dataclasses.replace(request, spec=_digits_monitoring(request.spec))
 
     result = train(request, RecordingReporter())
 
@@ -139,15 +146,8 @@ def test_a_run_cancelled_before_its_first_epoch_keeps_no_model(
 def test_a_resumed_run_whose_best_epoch_came_before_keeps_no_best_model(
     worsening_path: Path, tmp_path: Path
 ) -> None:
-    request = TrainRequest(
-        spec=TWO_CLASSES,
-        data_path=worsening_path,
-        model_path=tmp_path / "last.keras",
-        best_model_path=tmp_path / "best.keras",
-        epochs=4,
-        batch_size=8,
-        validation_split=VALIDATION_SAMPLES / 32,
-        checkpoint_dir=tmp_path / "checkpoints",
+    request = worsening_request(
+        worsening_path, tmp_path, epochs=4, checkpoint_dir=tmp_path / "checkpoints"
     )
     first = train(request, RecordingReporter(stop_when=lambda r: len(r.epochs) >= 2))
     assert first.cancelled and first.best is not None and first.best.epoch == 1
