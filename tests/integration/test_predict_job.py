@@ -96,6 +96,9 @@ def test_predictions_on_a_held_out_test_set_match_keras_evaluate(
 
     result = job["result"]
     assert result["samples"] == test_samples and result["splits"] == ["test"]
+    assert result["split"] == "auto" and result["model"]["id"] == model_id
+    assert len(result["metrics"]["per_class"]) == 10 and "f1" in result["metrics"]["per_class"][0]
+    assert "top_5_accuracy" in result["metrics"] and "mistakes" not in result["metrics"]
     assert result["metrics"]["accuracy"] == pytest.approx(expected, abs=1e-6)
     assert np.array(result["metrics"]["confusion_matrix"]).sum() == test_samples
     assert job["progress"]["step"] == job["progress"]["steps"]
@@ -177,8 +180,15 @@ def test_a_picture_folder_is_ingested_at_the_model_s_size_and_colour_mode(
 
     assert job["result"]["samples"] == 12
     assert job["result"]["metrics"]["accuracy"] == pytest.approx((predicted == labels).mean())
-    rows = list(
-        csv.DictReader(io.StringIO(artifact_bytes(api, job["id"])["predictions.csv"].decode()))
-    )
+    assert "top_5_accuracy" not in job["result"]["metrics"]  # two classes
+    # the most confident mistakes, drawn as one strip of 64-pixel thumbnails
+    mistakes = job["result"]["metrics"].get("mistakes", [])
+    assert len(mistakes) == (predicted != labels).sum() > 0
+    confidences = [m["confidence"] for m in mistakes]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(m["true"] != m["predicted"] for m in mistakes)
+    files = artifact_bytes(api, job["id"])
+    assert Image.open(io.BytesIO(files["mistakes.png"])).size == (64 * len(mistakes), 64)
+    rows = list(csv.DictReader(io.StringIO(files["predictions.csv"].decode())))
     names = np.array(["dark", "light"])
     assert sorted(r["predicted_label"] for r in rows) == sorted(names[predicted].tolist())

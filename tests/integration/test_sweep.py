@@ -96,7 +96,8 @@ def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, us
     best = ended.best_trial
     assert best is not None and best.state == "complete"
     assert best.value == max(t["value"] for t in trials if t["state"] == "complete")
-    assert ended.best_model == TrainedModel.objects.get(job_id=best.job_id)
+    # the last epoch's model, whose metric the sweep compared
+    assert ended.best_model == TrainedModel.objects.get(job_id=best.job_id, is_last=True)
     assert body["best_model"] == str(ended.best_model_id)
     listed = client.get(f"/jobs/?sweep={sweep['id']}")["results"]
     assert {job["sweep"] for job in listed} == {sweep["id"]}

@@ -92,8 +92,9 @@ def test_upload_train_watch_download(api, cpu_worker, gpu_worker, tmp_path):  # 
 
     assert abs(accuracy - keras_reference_accuracy(arrays)) <= 0.01
 
-    (registered,) = api.get("/api/v1/models/").json()["results"]
-    assert registered["job"] == job_id
+    # the last epoch's model (the best epoch's is kept beside it if it was another)
+    (registered,) = [m for m in api.get("/api/v1/models/").json()["results"] if m["is_last"]]
+    assert registered["job"] == job_id and registered["epoch"] == EPOCHS
     assert registered["metrics"]["test"]["accuracy"] == pytest.approx(reported)
     model_download = api.get(f"/api/v1/models/{registered['id']}/download/?format=keras")
     assert b"".join(model_download.streaming_content) == path.read_bytes()

@@ -985,6 +985,8 @@ export interface components {
             spec?: string | null;
             readonly spec_name: string;
             /** Format: uuid */
+            model?: string | null;
+            /** Format: uuid */
             sweep?: string | null;
             /** Format: int64 */
             attempt?: number;
@@ -1373,6 +1375,13 @@ export interface components {
             error?: string;
             /** Format: uuid */
             job?: string | null;
+            /** Format: int64 */
+            epoch?: number | null;
+            is_best?: boolean;
+            is_last?: boolean;
+            monitor?: string;
+            /** Format: double */
+            monitor_value?: number | null;
             task?: string;
             input_shape?: unknown;
             output_shape?: unknown;

@@ -22,7 +22,9 @@ import { ArtifactDownloads, ArtifactGallery } from "../components/ArtifactList";
 import { Disclosure } from "../components/Disclosure";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { JobName } from "../components/JobName";
+import { KeptModels } from "../components/KeptModels";
 import { LearningCurves } from "../components/LearningCurves";
+import { PredictResults, shownInPredictResults } from "../components/PredictResults";
 import { isSamplePicture, SampleGallery, sampleGrids } from "../components/SampleGallery";
 import { Name } from "../components/Name";
 import { Loading, PageHeader } from "../components/PageHeader";
@@ -159,7 +161,7 @@ export function JobPage() {
   const error: JobError = live.error ?? (data.error as JobError) ?? null;
   const model = models.data?.results.find((m) => m.job === id);
   const files = artifacts.data ?? [];
-  const otherImages = files.filter((a) => !isSamplePicture(a));
+  const otherImages = files.filter((a) => !isSamplePicture(a) && !shownInPredictResults(a));
   // epochs (train, gan) or optimisation steps (the image jobs)
   const byEpoch = data.kind === "train" || jobProgress(merged).epoch !== undefined || sampleGrids(files).length > 0;
 
@@ -219,10 +221,7 @@ export function JobPage() {
               </button>
             )}
             {data.kind === "train" && (
-              <Link
-                className="button"
-                to={`/jobs/new?kind=${data.kind}&dataset=${data.dataset ?? ""}&spec=${data.spec ?? ""}`}
-              >
+              <Link className="button" to={`/jobs/new?from=${data.id}`}>
                 Train again
               </Link>
             )}
@@ -289,6 +288,9 @@ export function JobPage() {
           />
         </section>
       )}
+
+      {data.kind === "train" && isFinal(merged.status) && <KeptModels job={{ ...data, status: merged.status }} />}
+      {data.kind === "predict" && <PredictResults job={data} artifacts={files} />}
 
       {files.some(isSamplePicture) && (
         <section className="card" aria-labelledby="samples-title">

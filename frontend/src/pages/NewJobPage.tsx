@@ -1,8 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
+import { fetchJob, keys, submitJob, useDatasets, useJobKinds, useModels, useSpecs, useTemplates } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FitCheck, useFitCheck } from "../components/FitCheck";
 import { DatasetPicker, NetworkPicker } from "../components/InputPickers";
@@ -12,6 +12,7 @@ import { templateFit } from "../lib/adapt";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
+import { cloneJob, type ClonedForm } from "../lib/jobClone";
 import { isAdvancedParam, modelFitsKind } from "../lib/jobKinds";
 import { collectParams, fieldText, paramFields } from "../lib/paramsSchema";
 
@@ -99,11 +100,30 @@ export function NewJobPage() {
       fields.filter((f) => f.name in suggested).map((f) => [f.name, fieldText(f, suggested[f.name])]),
     );
   }, [suggested, fields, kindName]);
-  const texts = { ...suggestedTexts, ...editedTexts };
+  // "Train again": /jobs/new?from=<job> opens with every setting of that job
+  const fromId = params.get("from") ?? "";
+  const source = useQuery({ queryKey: keys.job(fromId), queryFn: () => fetchJob(fromId), enabled: !!fromId });
+  const sourceKind = kinds.data?.find((k) => k.name === source.data?.kind);
+  const cloned = useMemo(
+    () => (source.data && sourceKind ? cloneJob(source.data, paramFields(sourceKind.params_schema)) : null),
+    [source.data, sourceKind],
+  );
+  // fill the form once when the job arrives (state adjusted while rendering, as React advises)
+  const [filledFrom, setFilledFrom] = useState<ClonedForm | null>(null);
+  if (cloned && cloned !== filledFrom) {
+    setFilledFrom(cloned);
+    setKindName(cloned.kind);
+    setDataset(cloned.dataset);
+    setSpec(cloned.spec);
+    setModel(cloned.model);
+  }
+  const clonedTexts = cloned && cloned.kind === kindName ? cloned.texts : {};
+  const texts = { ...suggestedTexts, ...clonedTexts, ...editedTexts };
   const chosenSpec = specs.data?.results.find((s) => s.id === spec);
   const checksFit = Boolean(kind?.accepts_dataset && kind.accepts_spec && chosenSpec && dataset);
   const fit = useFitCheck(checksFit ? chosenSpec : undefined, dataset);
   if (kinds.isPending || !kind) return <Loading what="job kinds" />;
+  if (fromId && source.isPending) return <Loading what="the job to train again" />;
 
   const primary = fields.filter((f) => !isAdvancedParam(kind.name, f.name));
   const advanced = fields.filter((f) => isAdvancedParam(kind.name, f.name));
@@ -143,6 +163,14 @@ export function NewJobPage() {
   return (
     <>
       <PageHeader title="New job" subtitle="Pick what to run, on what, with which settings." />
+      <ErrorNotice error={source.error} title="The job to train again could not be loaded." />
+      {cloned && (
+        <p className="notice notice-info" data-testid="cloned-from">
+          Every setting of job <Link to={`/jobs/${fromId}`}>{fromId.slice(0, 8)}</Link> is filled in: change what you
+          want to try, then submit.
+          {kind.inputs.length > 0 && " Files given with it must be chosen again."}
+        </p>
+      )}
       <form onSubmit={onSubmit} className="stack">
         <fieldset className="card">
           <legend>What to run</legend>

@@ -63,6 +63,7 @@ class JobOutput(serializers.ModelSerializer):
             "dataset_name",
             "spec",
             "spec_name",
+            "model",
             "sweep",
             "attempt",
             "worker",

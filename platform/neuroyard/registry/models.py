@@ -26,9 +26,16 @@ class TrainedModel(OwnedModel):
     error = models.TextField(blank=True)
     # When the check of an upload was last sent; one still checking far longer is sent again.
     check_sent_at = models.DateTimeField(null=True, blank=True)
-    job = models.OneToOneField(
-        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="trained_model"
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="trained_models"
     )
+    # Which epoch of its train job this is (None: a GAN's or an upload), and why it was kept:
+    # the job's last epoch, its best by the monitored metric, or both.
+    epoch = models.PositiveIntegerField(null=True, blank=True)
+    is_last = models.BooleanField(default=True)
+    is_best = models.BooleanField(default=False)
+    monitor = models.CharField(max_length=100, blank=True)  # val_loss, val_accuracy, loss...
+    monitor_value = models.FloatField(null=True, blank=True)
     artifact = models.ForeignKey("jobs.Artifact", on_delete=models.PROTECT, related_name="+")
     spec = models.JSONField(null=True, blank=True)
     task = models.CharField(max_length=16, blank=True)
@@ -49,6 +56,10 @@ class TrainedModel(OwnedModel):
     class Meta(OwnedModel.Meta):
         # cursor pages of one owner's rows (neuroyard.core.pagination)
         indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="model_owner_page")]
+        constraints = [
+            # a job keeps one model per epoch (a redelivered job updates it)
+            models.UniqueConstraint(fields=["job", "epoch"], name="one_model_per_job_epoch"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -7,6 +8,22 @@ from neuroyard.jobs.models import Artifact, Job
 from neuroyard.registry.models import ModelExport, TrainedModel
 
 
+@dataclass(frozen=True)
+class KeptAs:
+    """Which epoch of a train job a model is, and why it was kept."""
+
+    epoch: int
+    is_last: bool
+    is_best: bool
+    monitor: str = ""
+    monitor_value: float | None = None
+
+    def label(self) -> str:
+        roles = [role for role, on in (("best", self.is_best), ("last", self.is_last)) if on]
+        return f"epoch {self.epoch}, {' and '.join(roles)}"
+
+
+@transaction.atomic
 def trained_model_register(
     *,
     job: Job,
@@ -18,18 +35,33 @@ def trained_model_register(
     task: str = "",
     class_names: list[str] | None = None,
     preprocessing: dict[str, Any] | None = None,
+    kept: KeptAs | None = None,
 ) -> TrainedModel:
     """`description` is engine.describe's account of the model: layers, output shape, diagram.
     `input_shape`: a model that does not take the dataset's samples (a GAN's generator takes
     latent numbers); it then has no task, classes or preprocessing of the dataset's, only the
-    `task`, `class_names` and `preprocessing` given."""
+    `task`, `class_names` and `preprocessing` given. `kept`: which epoch of a job that keeps
+    several (its best and its last) this one is; one model per job and epoch."""
     dataset = job.dataset if input_shape is None else None
     description = description or {}
+    name = f"{_started_from(job)} ({str(job.id)[:8]})"
+    if kept is not None:
+        # a resumed job's new last (or best) epoch takes the title from an earlier run's
+        earlier = TrainedModel.objects.filter(job=job).exclude(epoch=kept.epoch)
+        if kept.is_last:
+            earlier.filter(is_last=True).update(is_last=False)
+        if kept.is_best:
+            earlier.filter(is_best=True).update(is_best=False)
     model, _ = TrainedModel.objects.update_or_create(
         job=job,
+        epoch=kept.epoch if kept else None,
         defaults={
             "owner_id": job.owner_id,
-            "name": f"{_started_from(job)} ({str(job.id)[:8]})",
+            "name": f"{name}, {kept.label()}" if kept else name,
+            "is_last": kept.is_last if kept else True,
+            "is_best": kept.is_best if kept else False,
+            "monitor": kept.monitor if kept else "",
+            "monitor_value": kept.monitor_value if kept else None,
             "artifact": artifact,
             "spec": job.spec_snapshot,
             "task": dataset.task if dataset else task,

@@ -349,3 +349,18 @@ def test_pictures_to_predict_need_class_folders_only_to_be_labelled(
     assert converted.manifest.labelled is labelled
     assert converted.manifest.splits["train"].samples == len(names)
     assert converted.manifest.sample_shape == [8, 8, 1]
+
+
+def test_the_f1_per_class_and_macro_equal_scikit_learns(
+    digits: dict[str, np.ndarray], digits_folder: Path, digits_model: Path, tmp_path: Path
+) -> None:
+    from sklearn.metrics import f1_score
+
+    predicted = keras.saving.load_model(digits_model).predict(digits["x_test"], verbose=0)
+    expected = f1_score(digits["y_test"], predicted.argmax(axis=1), average=None)
+
+    metrics = predict(request_for(digits_model, digits_folder, tmp_path)).metrics
+
+    np.testing.assert_allclose([c["f1"] for c in metrics["per_class"]], expected, rtol=1e-9)
+    assert metrics["macro_f1"] == pytest.approx(expected.mean())
+    assert "mistakes" not in metrics  # flat samples are no pictures

@@ -86,7 +86,7 @@ class SweepSettings(BaseModel):
     reduction_factor: StrictInt = Field(3, ge=2, le=100)
     metric: str = Field("val_accuracy", max_length=100)
     direction: Literal["maximize", "minimize"] = "maximize"
-    budget: Budget = Budget(trials=10, epochs=None)
+    budget: Budget = Budget(trials=10, epochs=None, minutes=None)
     parallelism: StrictInt = Field(2, ge=1, le=64)
     seed: StrictInt = Field(0, ge=0, le=2**31 - 1)
 

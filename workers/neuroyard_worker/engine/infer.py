@@ -20,6 +20,7 @@ from neuroyard_core.formats.manifest import MANIFEST_NAME, SPLITS, read_manifest
 from neuroyard_worker.engine.confusion_image import draw_confusion_matrix
 from neuroyard_worker.engine.data import load_arrays, load_shard
 from neuroyard_worker.engine.errors import EngineError
+from neuroyard_worker.engine.mistakes import ConfidentMistakes
 from neuroyard_worker.engine.model_file import load_model_file
 from neuroyard_worker.engine.prediction_files import (
     CsvRows,
@@ -58,6 +59,8 @@ class PredictRequest:
     # Applied to each batch of samples before the network (e.g. re-encoding text for the
     # model's vocabulary); None: samples go in as the data holds them.
     transform: Transform | None = None
+    # For image data: how many of the most confident mistakes to draw (mistakes.png); 0: none.
+    mistake_pictures: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class PredictResult:
     csv_path: Path | None = None
     npz_path: Path | None = None
     confusion_matrix_path: Path | None = None
+    mistakes_path: Path | None = None  # a strip of thumbnails, in metrics["mistakes"]' order
 
 
 @dataclass(frozen=True)
@@ -107,9 +111,10 @@ def predict(
         for split, x, y in data.batches(request.batch_size):
             if stop_requested():
                 return PredictResult(data.samples, task, data.splits, True, cancelled=True)
+            raw = x
             x = request.transform(x) if request.transform is not None else x
             _check_fits(model, x)
-            run.add(split, start, model.predict_on_batch(x), y)
+            run.add(split, start, model.predict_on_batch(x), y, raw)
             start, done = start + len(x), done + 1
             if done % every == 0 or done == total:
                 on_step(done, total, run.progress())
@@ -123,6 +128,9 @@ def predict(
         extra["confusion_matrix"] = matrix
         picture = out / "confusion_matrix.png"
         draw_confusion_matrix(matrix, metrics["class_names"], picture)
+    mistakes_path = run.mistakes.draw(out / "mistakes.png")
+    if mistakes_path is not None:
+        metrics["mistakes"] = run.mistakes.report(run.names)
     npz_path = npz.finish(out / "predictions.npz", extra=extra)
     return PredictResult(
         samples=start,
@@ -134,6 +142,7 @@ def predict(
         csv_path=csv_path,
         npz_path=npz_path,
         confusion_matrix_path=picture,
+        mistakes_path=mistakes_path,
     )
 
 
@@ -156,12 +165,15 @@ class _Run:
         self.classification: ClassificationTally | None = None
         self.regression: RegressionTally | None = None
         self.labelled = True
+        self.mistakes = ConfidentMistakes(request.mistake_pictures)
 
-    def add(self, split: str, start: int, outputs: np.ndarray, y: np.ndarray | None) -> None:
+    def add(
+        self, split: str, start: int, outputs: np.ndarray, y: np.ndarray | None, x: np.ndarray
+    ) -> None:
         flat = np.asarray(outputs, np.float32).reshape(len(outputs), -1)
         self.labelled = self.labelled and y is not None
         if self.task == CLASSIFICATION:
-            self._add_classes(split, start, flat, y)
+            self._add_classes(split, start, flat, y, x)
         else:
             self._add_values(split, start, flat, y)
 
@@ -176,7 +188,9 @@ class _Run:
             self.csv = CsvRows(self.request.out_dir / "predictions.csv", header)
         return self.csv
 
-    def _add_classes(self, split: str, start: int, flat: np.ndarray, y: np.ndarray | None) -> None:
+    def _add_classes(
+        self, split: str, start: int, flat: np.ndarray, y: np.ndarray | None, x: np.ndarray
+    ) -> None:
         probabilities = class_probabilities(flat)
         classes = probabilities.shape[1]
         if len(self.names) < classes:
@@ -189,6 +203,14 @@ class _Run:
             if self.classification is None:
                 self.classification = ClassificationTally(classes)
             self.classification.add(labels, predicted, ranked)
+            self.mistakes.add(
+                split=split,
+                start=start,
+                x=x,
+                labels=labels,
+                predicted=predicted,
+                probabilities=probabilities,
+            )
             self.npz.write("labels", start, labels.astype(np.int32))
         self.npz.write("predicted", start, predicted.astype(np.int32))
         self.npz.write("top_k_indices", start, ranked[:, :k].astype(np.int32))

@@ -75,25 +75,34 @@ class ClassificationTally:
         return float(np.trace(self.matrix) / self.samples) if self.samples else 0.0
 
     def metrics(self, class_names: list[str] | tuple[str, ...]) -> dict[str, Any]:
-        """accuracy, top-5 accuracy, per-class precision/recall/support, the confusion matrix
-        (rows: true class, columns: predicted)."""
+        """accuracy, top-5 accuracy (with more than 5 classes), per-class precision, recall, F1
+        and support, the confusion matrix (rows: true class, columns: predicted)."""
         predicted_counts = self.matrix.sum(axis=0)
         support = self.matrix.sum(axis=1)
         hits = np.diag(self.matrix)
-        per_class = [
-            {
-                "class": class_name(class_names, i),
-                "precision": float(hits[i] / predicted_counts[i]) if predicted_counts[i] else 0.0,
-                "recall": float(hits[i] / support[i]) if support[i] else 0.0,
-                "support": int(support[i]),
-            }
-            for i in range(self.classes)
-        ]
+        per_class = []
+        for i in range(self.classes):
+            precision = float(hits[i] / predicted_counts[i]) if predicted_counts[i] else 0.0
+            recall = float(hits[i] / support[i]) if support[i] else 0.0
+            together = precision + recall
+            per_class.append(
+                {
+                    "class": class_name(class_names, i),
+                    "precision": precision,
+                    "recall": recall,
+                    "f1": 2 * precision * recall / together if together else 0.0,
+                    "support": int(support[i]),
+                }
+            )
+        top_k = {}
+        if self.classes > TOP_K_ACCURACY:  # with 5 classes or fewer it is always 1
+            top_k["top_5_accuracy"] = self.top_k_hits / self.samples if self.samples else 0.0
         return {
             "labelled_samples": self.samples,
             "unknown_label_samples": self.unknown_labels,
             "accuracy": self.accuracy(),
-            "top_5_accuracy": self.top_k_hits / self.samples if self.samples else 0.0,
+            **top_k,
+            "macro_f1": float(np.mean([c["f1"] for c in per_class])) if per_class else 0.0,
             "per_class": per_class,
             "class_names": [class_name(class_names, i) for i in range(self.classes)],
             "confusion_matrix": self.matrix.tolist(),

@@ -22,7 +22,12 @@ import tensorflow as tf
 from neuroyard_core.jobs.checks import check_monitors, check_validation_split
 from neuroyard_core.spec import NetworkSpec, SpecError, SpecSummary, parse_spec, summarize
 from neuroyard_worker.engine.build import build_model, keras_callbacks
-from neuroyard_worker.engine.checkpoint import checkpoint_load, checkpoint_save, save_atomically
+from neuroyard_worker.engine.checkpoint import (
+    checkpoint_load,
+    checkpoint_save,
+    save_atomically,
+    variables_load,
+)
 from neuroyard_worker.engine.data import TrainingData
 from neuroyard_worker.engine.data_fit import check_io_fit, check_shapes_fit
 from neuroyard_worker.engine.describe import describe_model
@@ -34,6 +39,7 @@ from neuroyard_worker.engine.fit_callbacks import (
     StopOnNonFinite,
     StopWhenRequested,
 )
+from neuroyard_worker.engine.kept_epochs import BestEpoch, KeptEpoch, monitor_for
 from neuroyard_worker.engine.tensorboard import EpochSummaries, TensorBoardRequest, spec_hparams
 from neuroyard_worker.engine.training_data import open_training_data
 from neuroyard_worker.engine.transfer import (
@@ -48,7 +54,7 @@ from neuroyard_worker.engine.transfer import (
 class TrainRequest:
     spec: dict[str, Any]  # the raw JSON spec
     data_path: Path  # a dataset folder (manifest.json and shards), or an npz of arrays
-    model_path: Path  # where the trained model is saved (.keras)
+    model_path: Path  # where the trained model (its last epoch) is saved (.keras)
     epochs: int  # in total, counting epochs a resumed run already completed
     batch_size: int
     validation_split: float = 0.0
@@ -61,6 +67,8 @@ class TrainRequest:
     transfer: TransferRequest | None = None
     # If given: TensorBoard event files (scalars per epoch, the HParams) in its folder.
     tensorboard: TensorBoardRequest | None = None
+    # Where the best epoch's model is saved (by the monitored metric) when it is not the last.
+    best_model_path: Path | None = None
 
 
 class TrainReporter(Protocol):
@@ -84,6 +92,12 @@ class TrainResult:
     devices: tuple[str, ...] = ()  # what trained it: GPU names, or ("CPU",)
     transfer: dict[str, Any] | None = None  # TransferReport: what it started from, what froze
     description: dict[str, Any] | None = None  # engine.describe: layer table, diagram
+    # A cancelled run saves its last checkpointed epoch; a finished one always saves its last.
+    model_saved: bool = False
+    # The best epoch this run trained, by the monitored metric; its model is at
+    # `best_model_path` when `best_model_saved` (else it is the last epoch's model).
+    best: KeptEpoch | None = None
+    best_model_saved: bool = False
 
 
 def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
@@ -136,9 +150,13 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
         )
     resumed_from = len(history)
     summaries = _epoch_summaries(request, spec, history)
+    has_validation = request.validation_split > 0.0 or data.has_validation
+    best = BestEpoch(monitor_for(spec, has_validation=has_validation))
+    best.resumed(history)
 
     def epoch_completed(epoch: int, metrics: dict[str, float]) -> None:
         history.append(metrics)
+        best.epoch_ended(epoch, metrics, model)
         # Checkpoint first: once an epoch is reported, a resumed run never has to redo it.
         if request.checkpoint_dir is not None:
             checkpoint_save(
@@ -173,6 +191,9 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
     if nonfinite.failure is not None:
         raise EngineError("loss_nan", nonfinite.failure)
     if stop.stopped:
+        # The weights are partway through an epoch: keep the last one completed, if any.
+        saved = len(history) > resumed_from and _restore_last_checkpoint(request, model, digest)
+        best_saved = saved and _save_best(request, model, best, last_epoch=len(history))
         return TrainResult(
             epochs_completed=len(history),
             cancelled=True,
@@ -181,9 +202,15 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
             param_count=model.count_params(),
             resumed_from_epoch=resumed_from,
             devices=devices.names,
+            description=describe_model(model) if saved else None,
+            model_saved=saved,
+            best=best.kept() if saved else None,
+            best_model_saved=best_saved,
         )
     test_metrics = _evaluate(model, data, request.batch_size)
     save_atomically(model, request.model_path)
+    description = describe_model(model)
+    best_saved = _save_best(request, model, best, last_epoch=len(history))
     report = build.report if isinstance(build, TransferBuilder) else None
     return TrainResult(
         epochs_completed=len(history),
@@ -194,7 +221,10 @@ def train(request: TrainRequest, reporter: TrainReporter) -> TrainResult:
         resumed_from_epoch=resumed_from,
         devices=devices.names,
         transfer=dataclasses.asdict(report) if report is not None else None,
-        description=describe_model(model),
+        description=description,
+        model_saved=True,
+        best=best.kept(),
+        best_model_saved=best_saved,
     )
 
 
@@ -216,6 +246,28 @@ def _closing(summaries: EpochSummaries | None) -> Iterator[None]:
     finally:
         if summaries is not None:
             summaries.close()
+
+
+def _restore_last_checkpoint(request: TrainRequest, model: keras.Model, digest: str) -> bool:
+    """Put the last checkpointed epoch's weights back and save them as the model."""
+    if request.checkpoint_dir is None:
+        return False
+    if variables_load(request.checkpoint_dir, {"model": model.weights}, spec_digest=digest) is None:
+        return False
+    save_atomically(model, request.model_path)
+    return True
+
+
+def _save_best(
+    request: TrainRequest, model: keras.Model, best: BestEpoch, *, last_epoch: int
+) -> bool:
+    """Save the best epoch's model apart when it is not the last; after the last is saved, as
+    it leaves the best epoch's weights in `model`."""
+    if request.best_model_path is None or best.weights is None or best.epoch == last_epoch:
+        return False
+    model.set_weights(best.weights)
+    save_atomically(model, request.best_model_path)
+    return True
 
 
 def _check_request(request: TrainRequest) -> None:

@@ -21,6 +21,8 @@ from neuroyard_worker.runtime.outcome import RunOutcome
 
 # Larger matrices stay in the NPZ artifact only, not in the job's result.
 RESULT_MATRIX_UP_TO = 100  # classes
+# The most confident mistakes drawn for image data: a handful, in one picture.
+MISTAKE_PICTURES = 12
 # Words a file's own vocabulary may hold before re-encoding with the model's: all of them.
 FILE_VOCABULARY = 10_000_000
 
@@ -42,9 +44,10 @@ def run_predict(run: JobRun) -> RunOutcome:
             task=model.task,
             class_names=tuple(model.class_names),
             transform=adapt_samples(data_preprocessing, model.preprocessing or {}),
+            mistake_pictures=MISTAKE_PICTURES if _images(model) else 0,
         )
         result = predict(request, on_step=run.report_progress, stop_requested=run.stop_requested)
-        outcome = _summary(result)
+        outcome = _summary(result) | {"split": split, "model": _model_used(model)}
         if result.cancelled:
             return RunOutcome(cancelled=True, result=outcome)
         artifacts = _store(run, result)
@@ -64,6 +67,24 @@ def _inputs(run: JobRun, model: TrainedModel, tmp: Path) -> tuple[Path, dict[str
     folder = run.dataset_path()  # CodedError dataset_missing when it was deleted
     assert run.job.dataset is not None
     return folder, run.job.dataset.stats.get("preprocessing", {}), run.params()["split"]
+
+
+def _images(model: TrainedModel) -> bool:
+    return (model.preprocessing or {}).get("kind") == "image"
+
+
+def _model_used(model: TrainedModel) -> dict[str, Any]:
+    """Which model predicted: which of its train job's epochs, if it came from one."""
+    return {
+        "id": str(model.id),
+        "name": model.name,
+        "job": str(model.job_id) if model.job_id else None,
+        "epoch": model.epoch,
+        "is_best": model.is_best,
+        "is_last": model.is_last,
+        "monitor": model.monitor,
+        "monitor_value": model.monitor_value,
+    }
 
 
 def _options(model: TrainedModel) -> IngestOptions:
@@ -102,6 +123,7 @@ def _store(run: JobRun, result: PredictResult) -> dict[str, str]:
         (result.csv_path, Artifact.Kind.PREDICTIONS, "predictions.csv", "text/csv"),
         (result.npz_path, Artifact.Kind.PREDICTIONS, "predictions.npz", "application/octet-stream"),
         (result.confusion_matrix_path, Artifact.Kind.IMAGE, "confusion_matrix.png", "image/png"),
+        (result.mistakes_path, Artifact.Kind.IMAGE, "mistakes.png", "image/png"),
     ]
     stored = {}
     for path, kind, name, content_type in files:

@@ -11,10 +11,11 @@ import tensorflow as tf
 from django.conf import settings
 
 from neuroyard.jobs.models import Artifact, Job
-from neuroyard.registry.services import trained_model_register
+from neuroyard.registry.services import KeptAs, trained_model_register
 from neuroyard_core.errors import CodedError
+from neuroyard_worker.engine.kept_epochs import monitor_value
 from neuroyard_worker.engine.tensorboard import TensorBoardRequest, tensorboard_zip
-from neuroyard_worker.engine.train import TrainRequest, train
+from neuroyard_worker.engine.train import TrainRequest, TrainResult, train
 from neuroyard_worker.engine.transfer import TransferRequest
 from neuroyard_worker.runtime.checkpoints import (
     checkpoint_delete,
@@ -54,6 +55,7 @@ def run_train(run: JobRun) -> RunOutcome:
             spec=job.spec_snapshot or {},
             data_path=data_path,
             model_path=Path(tmp) / "model.keras",
+            best_model_path=Path(tmp) / "model-best.keras",
             epochs=params["epochs"],
             batch_size=params["batch_size"],
             validation_split=params["validation_split"],
@@ -86,24 +88,79 @@ def run_train(run: JobRun) -> RunOutcome:
         # A pruned trial's curves too: the sweep's download compares every trial.
         if not run.lease_lost:  # else the job runs on elsewhere, and that run stores them
             outcome["tensorboard"] = str(_store_tensorboard(run, request, Path(tmp)).id)
-        if result.cancelled:
-            return RunOutcome(cancelled=True, result=outcome)
-        artifact = run.store_artifact(
-            path=request.model_path,
-            kind="model",
-            name="model.keras",
-            content_type="application/octet-stream",
-        )
+        models = _register_models(run, request, result) if result.model_saved else []
+        if models:
+            outcome |= {
+                "models": models,
+                "model": models[0]["id"],
+                "artifact": models[0]["artifact"],
+            }
+    if result.cancelled:
+        # the checkpoint stays: a cancelled job may be resumed
+        return RunOutcome(cancelled=True, result=outcome)
     checkpoint_delete(job_id=run.job_id, local_dir=run.checkpoint_dir())
+    return RunOutcome(result=outcome)
+
+
+def _register_models(
+    run: JobRun, request: TrainRequest, result: TrainResult
+) -> list[dict[str, Any]]:
+    """The last epoch's model, and the best epoch's when it is another: what the job says it
+    produced (last first)."""
+    last_epoch, best = result.epochs_completed, result.best
+    monitor = best.monitor if best is not None else ""
+    files = [
+        (
+            request.model_path,
+            "model.keras",
+            KeptAs(
+                epoch=last_epoch,
+                is_last=True,
+                is_best=best is not None and best.epoch == last_epoch,
+                monitor=monitor,
+                monitor_value=monitor_value(result.history, last_epoch, monitor),
+            ),
+        )
+    ]
+    if best is not None and result.best_model_saved and request.best_model_path is not None:
+        kept = KeptAs(
+            best.epoch, is_last=False, is_best=True, monitor=monitor, monitor_value=best.value
+        )
+        files.append((request.best_model_path, f"model-best-epoch-{best.epoch}.keras", kept))
     final = result.history[-1] if result.history else {}
-    model = trained_model_register(
-        job=job,
-        artifact=artifact,
-        metrics={"final_epoch": final, "test": result.test_metrics},
-        param_count=result.param_count,
-        description=result.description,
-    )
-    return RunOutcome(result=outcome | {"model": str(model.id), "artifact": str(artifact.id)})
+    produced = []
+    for path, name, kept in files:
+        artifact = run.store_artifact(
+            path=path, kind="model", name=name, content_type="application/octet-stream"
+        )
+        epoch_metrics = (
+            result.history[kept.epoch - 1] if kept.epoch <= len(result.history) else final
+        )
+        model = trained_model_register(
+            job=run.job,
+            artifact=artifact,
+            metrics={
+                "final_epoch": epoch_metrics,
+                "test": result.test_metrics if kept.is_last else None,
+            },
+            param_count=result.param_count,
+            description=result.description,
+            kept=kept,
+        )
+        produced.append(
+            {
+                "id": str(model.id),
+                "artifact": str(artifact.id),
+                "name": model.name,
+                "epoch": kept.epoch,
+                "is_last": kept.is_last,
+                "is_best": kept.is_best,
+                "monitor": kept.monitor,
+                "monitor_value": kept.monitor_value,
+                "cancelled": result.cancelled,
+            }
+        )
+    return produced
 
 
 def tensorboard_run_name(job: Job) -> str:

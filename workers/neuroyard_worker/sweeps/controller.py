@@ -189,7 +189,9 @@ def _start_trial(sweep: Sweep, settings: SweepSettings, study: optuna.Study) -> 
 
 def _end(sweep: Sweep, status: str | None) -> None:
     best = sweep_best_so_far(sweep=sweep)
-    model = TrainedModel.objects.filter(job_id=best.job_id).first() if best else None
+    # the trial's last epoch: the one whose metric the sweep compared (it may keep a best too)
+    last = TrainedModel.objects.filter(is_last=True)
+    model = last.filter(job_id=best.job_id).first() if best else None
     fields: dict[str, object] = {"best_trial": best, "best_model": model}
     if status is None:
         status = Sweep.Status.SUCCEEDED if best is not None else Sweep.Status.FAILED
