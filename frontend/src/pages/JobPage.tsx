@@ -159,7 +159,9 @@ export function JobPage() {
     progress: live.progress.epoch !== undefined || live.progress.step !== undefined ? live.progress : data.progress,
   };
   const error: JobError = live.error ?? (data.error as JobError) ?? null;
-  const model = models.data?.results.find((m) => m.job === id);
+  // the job's model: its last epoch's (a train job also lists its best apart, in KeptModels)
+  const jobModels = models.data?.results.filter((m) => m.job === id) ?? [];
+  const model = jobModels.find((m) => m.is_last) ?? jobModels[0];
   const files = artifacts.data ?? [];
   const otherImages = files.filter((a) => !isSamplePicture(a) && !shownInPredictResults(a));
   // epochs (train, gan) or optimisation steps (the image jobs)
@@ -309,7 +311,7 @@ export function JobPage() {
       <div className="two-columns">
         <section className="card" aria-labelledby="downloads-title">
           <h2 id="downloads-title">Downloads</h2>
-          {model && (
+          {model && data.kind !== "train" && (
             <p>
               Trained model:{" "}
               <Link to="/models">
