@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from neuroyard_core.pretrained import WEIGHTS_FILES
 from tests.frontend.conftest import LAPTOP
-from tests.frontend.pages import log_in
+from tests.frontend.pages import fill_dream_form, log_in
 from tests.frontend.test_image_job import picture_png
 from tests.stack import RedisProcess, WebServer, WorkerProcess
 from tests.weights_server import Served, WeightsServer, weights_server
@@ -90,11 +90,7 @@ def test_a_dream_on_a_fresh_install_shows_the_weights_download_then_the_weights(
     context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()
     log_in(page, app_url, "ada")
-    page.goto(f"{app_url}/jobs/new")
-    page.get_by_role("radio", name=re.compile("DeepDream")).check()
-    page.get_by_label("Image", exact=True).set_input_files(tmp_path / "photo.png")
-    page.get_by_label("Octaves", exact=True).fill("1")
-    page.get_by_label("Steps per octave").fill("2")
+    fill_dream_form(page, app_url, tmp_path / "photo.png")
     expect(page.get_by_label("Weights", exact=True)).to_have_value("imagenet")
     page.get_by_role("button", name="Submit job").click()
     expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
@@ -109,7 +105,9 @@ def test_a_dream_on_a_fresh_install_shows_the_weights_download_then_the_weights(
     screenshot(page, "17-deepdream-downloading")
 
     expect(page.locator("h1 .badge")).to_have_text("Succeeded", timeout=240_000)
-    expect(page.get_by_test_id("weights-used")).to_have_text(re.compile(r"^ImageNet \(inception_v3"))
+    expect(page.get_by_test_id("weights-used")).to_have_text(
+        re.compile(r"^ImageNet \(inception_v3")
+    )
     # the weights it used replace the ones it asked for: one "Weights" on the page, in words
     expect(page.locator("dt").filter(has_text=re.compile(r"^weights$", re.I))).to_have_count(1)
     expect(page.get_by_label("Image outputs").get_by_role("img", name="dream.png")).to_be_visible()
