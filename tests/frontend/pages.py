@@ -56,6 +56,16 @@ def upload_dataset(page: Page, name: str, content: bytes, **options: str) -> str
     return page.url
 
 
+def fill_dream_form(page: Page, base_url: str, picture: Path) -> None:
+    """The job form set for a DeepDream of `picture`, as short as the form allows (one octave, two
+    steps), the Weights menu left for the test; Submit job not yet pressed."""
+    page.goto(f"{base_url}/jobs/new")
+    page.get_by_role("radio", name=re.compile("DeepDream")).check()
+    page.get_by_label("Image", exact=True).set_input_files(picture)
+    page.get_by_label("Octaves", exact=True).fill("1")
+    page.get_by_label("Steps per octave").fill("2")
+
+
 def epochs_on_chart(page: Page) -> int:
     return int(page.get_by_test_id("learning-curves").get_attribute("data-epochs") or 0)
 

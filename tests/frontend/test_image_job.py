@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.frontend.conftest import LAPTOP
-from tests.frontend.pages import log_in
+from tests.frontend.pages import fill_dream_form, log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +32,7 @@ def test_a_dream_submitted_from_the_form_shows_its_pictures(
     context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()
     log_in(page, app_url, "ada")
-    page.goto(f"{app_url}/jobs/new")
-    page.get_by_role("radio", name=re.compile("DeepDream")).check()
-    page.get_by_label("Image", exact=True).set_input_files(tmp_path / "photo.png")
-    page.get_by_label("Octaves", exact=True).fill("1")
-    page.get_by_label("Steps per octave").fill("2")
+    fill_dream_form(page, app_url, tmp_path / "photo.png")
     # the test workers have no ImageNet weights and no internet (tests.stack.NO_WEIGHTS)
     page.get_by_label("Weights", exact=True).select_option("random")
     page.get_by_role("button", name="Submit job").click()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { jobKind } from "../test/jobKinds";
-import { chosenParams, modelFitsKind } from "./jobKinds";
+import { chosenParams, listedParams, modelFitsKind } from "./jobKinds";
 
 const train = jobKind("train");
 
@@ -38,5 +38,17 @@ describe("the model menu", () => {
     expect([convnet, dense].filter((m) => modelFitsKind("deepdream", m))).toEqual([convnet]);
     expect([convnet, dense].filter((m) => modelFitsKind("style_transfer", m))).toEqual([convnet]);
     expect([convnet, dense].filter((m) => modelFitsKind("predict", m))).toEqual([convnet, dense]);
+  });
+});
+
+describe("the weights a creative job's page lists", () => {
+  const params = { octaves: 1, weights: "imagenet" };
+
+  it("are the ones asked for while the job runs", () => {
+    expect(listedParams(params, {})).toEqual(params);
+  });
+
+  it("are the ones it used once its result names them, not the request beside them", () => {
+    expect(listedParams(params, { weights: "imagenet", network: "inception_v3" })).toEqual({ octaves: 1 });
   });
 });

@@ -33,6 +33,16 @@ export function chosenParams(
   return { chosen, rest };
 }
 
+/** The params a job's page lists: once a creative job's result names the weights it used, the
+ * `weights` it asked for gives way to them (one "Weights" on the page, in words). */
+export function listedParams(
+  params: Record<string, unknown>,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
+  if (typeof result.weights !== "string") return params;
+  return Object.fromEntries(Object.entries(params).filter(([name]) => name !== "weights"));
+}
+
 // Kinds that look through a network's convolutions: their model menu offers ConvNets only.
 const CONVNET_KINDS = new Set(["deepdream", "style_transfer"]);
 

@@ -33,7 +33,7 @@ import { Stat } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatDuration, formatMetric, shortId } from "../lib/format";
 import { useJobLive, type JobLiveSources } from "../lib/jobLive";
-import { chosenParams } from "../lib/jobKinds";
+import { chosenParams, listedParams } from "../lib/jobKinds";
 import { failureHeadline, jobDuration, outcomeText, progressFraction, progressText, weightsText } from "../lib/jobText";
 import { useNow } from "../lib/useNow";
 
@@ -68,7 +68,11 @@ function Details({ job }: { job: Job }) {
   const kinds = useJobKinds();
   const schema = kinds.data?.find((k) => k.name === job.kind)?.params_schema;
   const result = (job.result ?? {}) as Record<string, unknown>;
-  const { chosen, rest } = chosenParams(job.kind, (job.params ?? {}) as Record<string, unknown>, schema);
+  const { chosen, rest } = chosenParams(
+    job.kind,
+    listedParams((job.params ?? {}) as Record<string, unknown>, result),
+    schema,
+  );
   const param = ([name, value]: [string, unknown]) => (
     <Stat key={name} label={name.replace(/_/g, " ")}>
       <code>{JSON.stringify(value)}</code>
