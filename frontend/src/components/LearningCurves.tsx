@@ -1,6 +1,7 @@
 /**
  * Learning curves: one uPlot chart per metric (training solid, validation dashed), a table below.
- * Hover for the values (the legend under each chart reads them out), drag to zoom, smoothing and
+ * Hover for the values (the legend under each chart reads them out), drag to zoom, shift+drag to
+ * pan, Alt+wheel to zoom around the cursor (arrows and +/- when the chart has focus), smoothing and
  * a log scale for all the charts at once; each chart is described in words for screen readers.
  */
 import { useEffect, useId, useMemo, useRef, useState } from "react";
@@ -19,6 +20,7 @@ import {
   type CurveSeries,
   type EpochValues,
 } from "../lib/curves";
+import { panZoomPlugin } from "../lib/chartPan";
 import { formatMetric } from "../lib/format";
 
 export const PALETTE = ["#6366f1", "#f59e0b", "#10b981", "#f43f5e", "#0ea5e9", "#a855f7", "#84cc16", "#ec4899"];
@@ -113,6 +115,7 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
       // drag across the chart to zoom into those epochs; "Reset zoom" or a double click goes back
       cursor: { drag: { x: true, y: false, setScale: true }, sync: { key: syncKey } },
       legend: { live: true },
+      plugins: [panZoomPlugin(() => setZoomed(true), element)],
       hooks: {
         setSelect: [
           (u) => {
@@ -155,6 +158,9 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
         className="chart-canvas"
         role="img"
         aria-label={curveSummary(curve, xLabel)}
+        aria-keyshortcuts="ArrowLeft ArrowRight + -"
+        // focusable so that the arrow keys can pan and + and - zoom
+        tabIndex={0}
         onDoubleClick={() => setZoomed(false)}
       />
       {zoomed && (
@@ -201,7 +207,10 @@ function ChartControls({
         />{" "}
         Log scale
       </label>
-      <span className="muted chart-hint">Hover for values; drag across a chart to zoom.</span>
+      <span className="muted chart-hint">
+        Hover for values; drag across a chart to zoom, shift+drag (or middle-drag) to pan, Alt+wheel to zoom around the
+        cursor; with a chart focused, arrows pan and + / - zoom.
+      </span>
     </div>
   );
 }
