@@ -117,6 +117,16 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
       legend: { live: true },
       plugins: [panZoomPlugin(() => setZoomed(true), element)],
       hooks: {
+        // the x range shown, for the tests and for anyone reading the page's markup
+        setScale: [
+          (u, key) => {
+            const { min, max } = u.scales.x!;
+            if (key === "x" && min != null && max != null) {
+              element.dataset.xMin = String(min);
+              element.dataset.xMax = String(max);
+            }
+          },
+        ],
         setSelect: [
           (u) => {
             if (u.select.width > 0) setZoomed(true);
