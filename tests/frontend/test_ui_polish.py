@@ -95,6 +95,9 @@ def test_a_chart_shows_values_on_hover_zooms_and_says_itself_in_words(
     expect(chart).not_to_have_attribute("data-x-min", str(zoomed))
     panned = x_min()
     assert panned > zoomed
+    # the job's other charts follow, as they do a zoom
+    accuracy = page.locator('[data-testid="curve"][data-metric="accuracy"]').get_by_role("img")
+    expect(accuracy).to_have_attribute("data-x-min", str(panned))
     # the arrow keys pan a focused chart back toward the first epoch
     chart.focus()
     page.keyboard.press("ArrowLeft")
@@ -104,6 +107,8 @@ def test_a_chart_shows_values_on_hover_zooms_and_says_itself_in_words(
     reset.click()
     expect(reset).to_be_hidden()
     expect(chart).to_have_attribute("data-x-min", "1")
+    expect(accuracy).to_have_attribute("data-x-max", "5")
+    expect(page.get_by_role("button", name="Reset zoom")).to_have_count(0)
 
     page.get_by_label("Log scale").first.check()
     expect(loss.locator(".u-legend")).to_be_visible()

@@ -20,7 +20,7 @@ import {
   type CurveSeries,
   type EpochValues,
 } from "../lib/curves";
-import { panZoomPlugin } from "../lib/chartPan";
+import { dataBounds, panZoomPlugin } from "../lib/chartPan";
 import { formatMetric } from "../lib/format";
 
 export const PALETTE = ["#6366f1", "#f59e0b", "#10b981", "#f43f5e", "#0ea5e9", "#a855f7", "#84cc16", "#ec4899"];
@@ -115,21 +115,18 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
       // drag across the chart to zoom into those epochs; "Reset zoom" or a double click goes back
       cursor: { drag: { x: true, y: false, setScale: true }, sync: { key: syncKey } },
       legend: { live: true },
-      plugins: [panZoomPlugin(() => setZoomed(true), element)],
+      plugins: [panZoomPlugin(element, () => uPlot.sync(syncKey).plots)],
       hooks: {
-        // the x range shown, for the tests and for anyone reading the page's markup
+        // zoomed: showing less than all the data, however it came to be (a drag, a pan, a key, the
+        // chart beside); the x range shown is in the markup, for the tests and for anyone curious
         setScale: [
           (u, key) => {
             const { min, max } = u.scales.x!;
-            if (key === "x" && min != null && max != null) {
-              element.dataset.xMin = String(min);
-              element.dataset.xMax = String(max);
-            }
-          },
-        ],
-        setSelect: [
-          (u) => {
-            if (u.select.width > 0) setZoomed(true);
+            if (key !== "x" || min == null || max == null) return;
+            element.dataset.xMin = String(min);
+            element.dataset.xMax = String(max);
+            const all = dataBounds(u.data[0]);
+            setZoomed(all !== null && (min > all.min || max < all.max));
           },
         ],
       },
@@ -153,11 +150,15 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
 
+  // the job's charts zoom and pan together, and go back together
   const resetZoom = () => {
     const chart = plot.current;
     if (!chart) return;
-    const xs = curve.epochs;
-    if (xs.length) chart.setScale("x", { min: xs[0]!, max: xs[xs.length - 1]! });
+    const group = uPlot.sync(syncKey).plots;
+    for (const each of group.includes(chart) ? group : [chart]) {
+      const all = dataBounds(each.data[0]);
+      if (all) each.setScale("x", all);
+    }
     setZoomed(false);
   };
 

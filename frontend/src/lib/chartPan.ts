@@ -77,10 +77,10 @@ function sameRange(a: Range, b: Range): boolean {
 }
 
 /**
- * The plugin. `onChange` hears of every range it sets (the chart shows "Reset zoom" then); the
- * element `keyTarget` (the focusable box around the chart) takes the keys.
+ * The plugin. `keyTarget` (the focusable box around the chart) takes the keys; the charts `group`
+ * gives (`uPlot.sync(key).plots`, those sharing a cursor) follow, as they do a drag-to-zoom.
  */
-export function panZoomPlugin(onChange: () => void, keyTarget?: HTMLElement): uPlot.Plugin {
+export function panZoomPlugin(keyTarget?: HTMLElement, group?: () => readonly uPlot[]): uPlot.Plugin {
   return {
     hooks: {
       ready: (u) => {
@@ -91,8 +91,11 @@ export function panZoomPlugin(onChange: () => void, keyTarget?: HTMLElement): uP
         const apply = (next: Range | null) => {
           const now = current();
           if (!next || (now && sameRange(now, next))) return;
-          u.setScale("x", next);
-          onChange();
+          const plots = group?.() ?? [];
+          for (const plot of plots.includes(u) ? plots : [u]) {
+            const limits = dataBounds(plot.data[0]);
+            plot.setScale("x", limits ? clampRange(next, limits) : next);
+          }
         };
         const bounds = () => dataBounds(u.data[0]);
 
