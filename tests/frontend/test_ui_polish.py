@@ -78,8 +78,37 @@ def test_a_chart_shows_values_on_hover_zooms_and_says_itself_in_words(
     page.mouse.up()
     reset = loss.get_by_role("button", name="Reset zoom")
     expect(reset).to_be_visible()
+    chart = loss.get_by_role("img")
+
+    def x_min() -> float:
+        return float(chart.get_attribute("data-x-min") or "nan")
+
+    zoomed = x_min()
+    assert zoomed > 1
+    # shift+drag to the left moves the view to later epochs, as a map does
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 20, steps=5)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    expect(chart).not_to_have_attribute("data-x-min", str(zoomed))
+    panned = x_min()
+    assert panned > zoomed
+    # the job's other charts follow, as they do a zoom
+    accuracy = page.locator('[data-testid="curve"][data-metric="accuracy"]').get_by_role("img")
+    expect(accuracy).to_have_attribute("data-x-min", str(panned))
+    # the arrow keys pan a focused chart back toward the first epoch
+    chart.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(chart).not_to_have_attribute("data-x-min", str(panned))
+    assert x_min() < panned
+    screenshot(page, "41-chart-panned")
     reset.click()
     expect(reset).to_be_hidden()
+    expect(chart).to_have_attribute("data-x-min", "1")
+    expect(accuracy).to_have_attribute("data-x-max", "5")
+    expect(page.get_by_role("button", name="Reset zoom")).to_have_count(0)
 
     page.get_by_label("Log scale").first.check()
     expect(loss.locator(".u-legend")).to_be_visible()

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery, type QueryClient } from "@tanstack/react-qu
 
 import { CSRF_COOKIE, readCookie } from "../lib/csrf";
 import type { WeightsBody } from "../lib/weights";
+import { allPages, LARGEST_PAGE } from "./allPages";
 import { api, unwrap } from "./client";
 import { ApiError } from "./errors";
 import type { components, operations } from "./schema";
@@ -90,7 +91,11 @@ export async function ensureCsrfCookie(): Promise<string> {
 export function useDatasets() {
   return useQuery({
     queryKey: keys.datasets,
-    queryFn: () => unwrap(api.GET("/api/v1/datasets/", { params: { query: { limit: 200 } } })),
+    // every dataset, not a first page: the menus that pick one must offer them all
+    queryFn: () =>
+      allPages((cursor) =>
+        unwrap(api.GET("/api/v1/datasets/", { params: { query: { limit: LARGEST_PAGE, cursor } } })),
+      ),
     refetchInterval: (query) => (query.state.data?.results.some((d) => d.status === "processing") ? POLL_MS : false),
   });
 }
@@ -147,7 +152,8 @@ export async function deleteDataset(id: string): Promise<void> {
 export function useSpecs() {
   return useQuery({
     queryKey: keys.specs,
-    queryFn: () => unwrap(api.GET("/api/v1/specs/", { params: { query: { limit: 200 } } })),
+    queryFn: () =>
+      allPages((cursor) => unwrap(api.GET("/api/v1/specs/", { params: { query: { limit: LARGEST_PAGE, cursor } } }))),
   });
 }
 

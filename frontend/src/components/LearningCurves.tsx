@@ -1,6 +1,7 @@
 /**
  * Learning curves: one uPlot chart per metric (training solid, validation dashed), a table below.
- * Hover for the values (the legend under each chart reads them out), drag to zoom, smoothing and
+ * Hover for the values (the legend under each chart reads them out), drag to zoom, shift+drag to
+ * pan, Alt+wheel to zoom around the cursor (arrows and +/- when the chart has focus), smoothing and
  * a log scale for all the charts at once; each chart is described in words for screen readers.
  */
 import { useEffect, useId, useMemo, useRef, useState } from "react";
@@ -19,6 +20,7 @@ import {
   type CurveSeries,
   type EpochValues,
 } from "../lib/curves";
+import { dataBounds, panZoomPlugin } from "../lib/chartPan";
 import { formatMetric } from "../lib/format";
 
 export const PALETTE = ["#6366f1", "#f59e0b", "#10b981", "#f43f5e", "#0ea5e9", "#a855f7", "#84cc16", "#ec4899"];
@@ -113,10 +115,18 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
       // drag across the chart to zoom into those epochs; "Reset zoom" or a double click goes back
       cursor: { drag: { x: true, y: false, setScale: true }, sync: { key: syncKey } },
       legend: { live: true },
+      plugins: [panZoomPlugin(element, () => uPlot.sync(syncKey).plots)],
       hooks: {
-        setSelect: [
-          (u) => {
-            if (u.select.width > 0) setZoomed(true);
+        // zoomed: showing less than all the data, however it came to be (a drag, a pan, a key, the
+        // chart beside); the x range shown is in the markup, for the tests and for anyone curious
+        setScale: [
+          (u, key) => {
+            const { min, max } = u.scales.x!;
+            if (key !== "x" || min == null || max == null) return;
+            element.dataset.xMin = String(min);
+            element.dataset.xMax = String(max);
+            const all = dataBounds(u.data[0]);
+            setZoomed(all !== null && (min > all.min || max < all.max));
           },
         ],
       },
@@ -140,11 +150,15 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
 
+  // the job's charts zoom and pan together, and go back together
   const resetZoom = () => {
     const chart = plot.current;
     if (!chart) return;
-    const xs = curve.epochs;
-    if (xs.length) chart.setScale("x", { min: xs[0]!, max: xs[xs.length - 1]! });
+    const group = uPlot.sync(syncKey).plots;
+    for (const each of group.includes(chart) ? group : [chart]) {
+      const all = dataBounds(each.data[0]);
+      if (all) each.setScale("x", all);
+    }
     setZoomed(false);
   };
 
@@ -155,6 +169,9 @@ function CurveChart({ syncKey, curve, height, xLabel, smoothing, logScale }: Cha
         className="chart-canvas"
         role="img"
         aria-label={curveSummary(curve, xLabel)}
+        aria-keyshortcuts="ArrowLeft ArrowRight + -"
+        // focusable so that the arrow keys can pan and + and - zoom
+        tabIndex={0}
         onDoubleClick={() => setZoomed(false)}
       />
       {zoomed && (
@@ -201,7 +218,10 @@ function ChartControls({
         />{" "}
         Log scale
       </label>
-      <span className="muted chart-hint">Hover for values; drag across a chart to zoom.</span>
+      <span className="muted chart-hint">
+        Hover for values; drag across a chart to zoom, shift+drag (or middle-drag) to pan, Alt+wheel to zoom around the
+        cursor; with a chart focused, arrows pan and + / - zoom.
+      </span>
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { useDatasets, useJobKinds, useJobs, useKindTitle, useMe, useSpecs } from "../api/queries";
 import { ACTIVE_STATUSES, JOB_STATUSES } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { OwnerFilter, SearchFilter } from "../components/ListFilters";
 import { ListTable, type Column } from "../components/ListTable";
 import { Name } from "../components/Name";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
@@ -12,7 +13,6 @@ import { StatusBadge } from "../components/StatusBadge";
 import { formatAgo, formatMetric, shortId } from "../lib/format";
 import { metricTitle } from "../lib/curves";
 import { hasJobFilters, JOB_SORTS, readJobFilters, withJobFilter, type JobListFilters } from "../lib/listParams";
-import { useDebounced } from "../lib/useDebounced";
 import { jobDuration, progressFraction, progressText } from "../lib/jobText";
 import { safeText } from "../lib/safeText";
 import { useNow } from "../lib/useNow";
@@ -40,9 +40,6 @@ export function JobsPage() {
     limit: PAGE,
     cursor,
   });
-  // the search box types freely; the URL (and the list) follow once typing pauses
-  const [searchDraft, setSearchDraft] = useState(filters.search);
-  const search = useDebounced(searchDraft, 300);
   const kinds = useJobKinds();
   const kindTitle = useKindTitle();
   const datasets = useDatasets();
@@ -53,11 +50,6 @@ export function JobsPage() {
 
   const setFilter = <K extends keyof JobListFilters>(name: K, value: JobListFilters[K]) =>
     setParams(withJobFilter(params, name, value));
-  useEffect(() => {
-    if (search !== filters.search) setParams(withJobFilter(params, "search", search), { replace: true });
-    // only a settled search changes the URL
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [search]);
   const columns: Column[] = [
     { label: <span className="visually-hidden">Select to compare</span> },
     "Name",
@@ -106,16 +98,12 @@ export function JobsPage() {
       />
       <section className="card">
         <div className="filters" role="group" aria-label="Filters">
-          <div className="field field-search">
-            <label htmlFor="filter-search">Search</label>
-            <input
-              id="filter-search"
-              type="search"
-              placeholder="Part of a name"
-              value={searchDraft}
-              onChange={(e) => setSearchDraft(e.target.value)}
-            />
-          </div>
+          {/* the URL (and the list) follow once typing pauses */}
+          <SearchFilter
+            id="filter-search"
+            value={filters.search}
+            onSearch={(search) => setParams(withJobFilter(params, "search", search), { replace: true })}
+          />
           <div className="field">
             <label htmlFor="filter-status">Status</label>
             <select id="filter-status" value={status} onChange={(e) => setFilter("status", e.target.value)}>
@@ -175,17 +163,7 @@ export function JobsPage() {
             </select>
           </div>
           {staff && (
-            <div className="field">
-              <label htmlFor="filter-owner">Whose</label>
-              <select
-                id="filter-owner"
-                value={filters.owner}
-                onChange={(e) => setFilter("owner", e.target.value as JobListFilters["owner"])}
-              >
-                <option value="all">Everyone’s</option>
-                <option value="me">Mine</option>
-              </select>
-            </div>
+            <OwnerFilter id="filter-owner" value={filters.owner} onChange={(owner) => setFilter("owner", owner)} />
           )}
         </div>
         {sweep && (

@@ -15,7 +15,7 @@ import { DrawPictures } from "../components/DrawPictures";
 import { TryModel } from "../components/TryModel";
 import { WeightsDiagram } from "../components/WeightsDiagram";
 import { formatAgo, formatBytes, formatCount, formatMetric, formatShape } from "../lib/format";
-import { useDebounced } from "../lib/useDebounced";
+import { OwnerFilter, SearchFilter } from "../components/ListFilters";
 
 function Metrics({ metrics }: { metrics: unknown }) {
   const groups = (metrics ?? {}) as Record<string, Record<string, number> | number>;
@@ -69,8 +69,7 @@ export function ModelsPage() {
   const me = useMe();
   const staff = me.data?.is_staff ?? false;
   const owner = params.get("owner") === "me" ? "me" : "all";
-  const [searchDraft, setSearchDraft] = useState(params.get("q") ?? "");
-  const search = useDebounced(searchDraft.trim(), 300);
+  const search = params.get("q") ?? "";
   const models = useModelList({ search: search || undefined, owner });
   const setParam = (name: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -78,11 +77,6 @@ export function ModelsPage() {
     else next.delete(name);
     setParams(next, { replace: true });
   };
-  useEffect(() => {
-    if ((params.get("q") ?? "") !== search) setParam("q", search);
-    // only a settled search changes the URL
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [search]);
   // `/models#model-<id>` (a sweep's best model, one click away): that card, scrolled to and marked
   const picked = useLocation().hash.replace(/^#model-/, "");
   const loaded = Boolean(models.data);
@@ -94,28 +88,13 @@ export function ModelsPage() {
       <PageHeader title="Models" subtitle="Trained networks, ready to download and use." />
       <ModelUploader />
       <div className="filters card" role="group" aria-label="Filters">
-        <div className="field field-search">
-          <label htmlFor="model-search">Search</label>
-          <input
-            id="model-search"
-            type="search"
-            placeholder="Part of a name"
-            value={searchDraft}
-            onChange={(event) => setSearchDraft(event.target.value)}
-          />
-        </div>
+        <SearchFilter id="model-search" value={search} onSearch={(value) => setParam("q", value)} />
         {staff && (
-          <div className="field">
-            <label htmlFor="model-owner">Whose</label>
-            <select
-              id="model-owner"
-              value={owner}
-              onChange={(event) => setParam("owner", event.target.value === "me" ? "me" : "")}
-            >
-              <option value="all">Everyone’s</option>
-              <option value="me">Mine</option>
-            </select>
-          </div>
+          <OwnerFilter
+            id="model-owner"
+            value={owner}
+            onChange={(value) => setParam("owner", value === "me" ? "me" : "")}
+          />
         )}
       </div>
       {models.isPending && <Loading what="models" />}
