@@ -235,6 +235,15 @@ class Stack:
             for path in sorted(self.folder.glob("*.log"))
         )
 
+    def processes(self) -> list[ManagedProcess]:
+        return [*self.gpu_workers, self.cpu_worker, self.beat, self.web, self.redis]
+
+    def kill(self) -> None:
+        """SIGKILL every process, Redis (without persistence) included: a power cut."""
+        for process in self.processes():
+            process.kill()
+            process._log.close()
+
     def stop(self) -> None:
-        for process in [*self.gpu_workers, self.cpu_worker, self.beat, self.web, self.redis]:
+        for process in self.processes():
             process.stop()

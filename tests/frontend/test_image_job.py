@@ -41,10 +41,13 @@ def test_a_dream_submitted_from_the_form_shows_its_pictures(
     expect(page.locator("h1 .badge")).to_have_text("Succeeded", timeout=240_000)
     gallery = page.get_by_label("Image outputs")
     expect(gallery.get_by_role("img", name="dream.png")).to_be_visible(timeout=10_000)
-    loaded = gallery.locator("img").evaluate_all(
-        "(images) => images.every((image) => image.complete && image.naturalWidth > 0)"
+    # the gallery's pictures load lazily: in view, each must load (none broken)
+    gallery.scroll_into_view_if_needed()
+    every_picture_loaded = (
+        "() => [...document.querySelectorAll('[aria-label=\"Image outputs\"] img')]"
+        ".every((image) => image.complete && image.naturalWidth > 0)"
     )
-    assert loaded, "every output picture should load"
+    page.wait_for_function(every_picture_loaded, timeout=15_000)
     # each optimisation step is a point on the job's curves, live like a training's epochs
     expect(page.get_by_test_id("learning-curves")).to_have_attribute("data-epochs", "2")
     expect(page.get_by_test_id("activity-log")).to_contain_text("Step 2 of 2")

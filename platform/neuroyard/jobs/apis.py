@@ -148,9 +148,10 @@ class JobListCreateApi(PaginatedList, APIView):
 
     class Input(serializers.Serializer):
         kind = serializers.CharField(max_length=64, help_text="A name from GET /api/v1/job-kinds/.")
-        dataset = serializers.UUIDField(required=False)
-        spec = serializers.UUIDField(required=False)
-        model = serializers.UUIDField(required=False)
+        # null is "none", as a job's own representation says it
+        dataset = serializers.UUIDField(required=False, allow_null=True)
+        spec = serializers.UUIDField(required=False, allow_null=True)
+        model = serializers.UUIDField(required=False, allow_null=True)
         params = JsonOrStringField(
             required=False, default=dict, invalid_message="must be a JSON object"
         )
@@ -196,12 +197,12 @@ class JobListCreateApi(PaginatedList, APIView):
         values = data.validated_data
         dataset = (
             dataset_get(user=request.user, dataset_id=values["dataset"])
-            if "dataset" in values
+            if values.get("dataset")
             else None
         )
-        spec = spec_get(user=request.user, spec_id=values["spec"]) if "spec" in values else None
+        spec = spec_get(user=request.user, spec_id=values["spec"]) if values.get("spec") else None
         model = (
-            model_get(user=request.user, model_id=values["model"]) if "model" in values else None
+            model_get(user=request.user, model_id=values["model"]) if values.get("model") else None
         )
         job = job_create(
             owner=request.user,
