@@ -58,10 +58,13 @@ def test_a_gan_job_page_shows_its_losses_and_samples_epoch_by_epoch(
         "alt", f"Samples after epoch {EPOCHS}"
     )
     expect(gallery.get_by_test_id("sample-animation")).to_be_visible()
-    loaded = gallery.locator("img").evaluate_all(
-        "(images) => images.every((image) => image.complete && image.naturalWidth > 0)"
+    # the pictures load lazily: in view, each must load (none broken)
+    gallery.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=sample-gallery] img')]"
+        ".every((image) => image.complete && image.naturalWidth > 0)",
+        timeout=15_000,
     )
-    assert loaded, "every sample picture should load"
     screenshot(page, "17-gan-samples")
 
     gallery.get_by_role("button", name="Epoch 1").click()
