@@ -4,15 +4,16 @@ trial's curves side by side, and their hyperparameters against the metric in HPa
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import zipfile
 from pathlib import PurePosixPath
 from typing import IO
 
 from neuroyard.core.errors import Conflict
+from neuroyard.core.storage import sha256_of_file
 from neuroyard.jobs.models import Artifact
 from neuroyard.sweeps.models import Sweep
+from neuroyard_core.sweeps import trial_run_name
 
 # Event files are a few kilobytes a trial: past this the zip spills from memory to disk.
 _IN_MEMORY_BYTES = 8 * 1024 * 1024
@@ -43,14 +44,9 @@ def sweep_tensorboard_zip(*, sweep: Sweep) -> tuple[IO[bytes], int, str]:
                 for member in trial_zip.infolist():
                     if member.is_dir():
                         continue
-                    name = f"trial-{number:03d}/{PurePosixPath(member.filename).name}"
+                    name = f"{trial_run_name(number)}/{PurePosixPath(member.filename).name}"
                     entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     archive.writestr(entry, trial_zip.read(member))
-    size = out.tell()
-    out.seek(0)
-    digest = hashlib.sha256()
-    while chunk := out.read(1024 * 1024):
-        digest.update(chunk)
-    out.seek(0)
-    return out, size, digest.hexdigest()
+    digest, size = sha256_of_file(out)
+    return out, size, digest

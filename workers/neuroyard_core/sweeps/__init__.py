@@ -7,6 +7,13 @@ from neuroyard_core.sweeps.space import (
     SweepSettings,
     sweep_settings_check,
     trial_job_inputs,
+    trial_run_name,
 )
 
-__all__ = ["SWEEP_ADVANCE_TASK", "SweepSettings", "sweep_settings_check", "trial_job_inputs"]
+__all__ = [
+    "SWEEP_ADVANCE_TASK",
+    "SweepSettings",
+    "sweep_settings_check",
+    "trial_job_inputs",
+    "trial_run_name",
+]

@@ -18,6 +18,12 @@ from neuroyard_core.spec.compilation import OPTIMIZER_TYPES
 
 SWEEP_ADVANCE_TASK = "neuroyard.sweep_advance"
 
+
+def trial_run_name(number: int) -> str:
+    """A trial's name in TensorBoard: its run's folder in its job's and in its sweep's zip."""
+    return f"trial-{number:03d}"
+
+
 Number = StrictInt | StrictFloat
 # Train params a sweep may search; everything else of the job is its base params.
 TRAIN_PARAMS = ("batch_size", "epochs")

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from neuroyard_worker.engine.images import from_model_input
+
 THUMBNAIL = 64  # pixels a side; the strip is THUMBNAIL high and THUMBNAIL * mistakes wide
 
 
@@ -93,15 +95,11 @@ class ConfidentMistakes:
 
 
 def _picture(sample: np.ndarray) -> Image.Image:
-    """Any image array (H, W), (H, W, 1) or (H, W, 3), of any range, as an 8-bit picture."""
-    values = np.asarray(sample, np.float32)
-    if values.ndim == 3 and values.shape[-1] == 1:
-        values = values[..., 0]
-    if values.ndim == 3 and values.shape[-1] not in (3,):
-        values = values[..., :3] if values.shape[-1] > 3 else values.mean(axis=-1)
-    low, high = float(values.min()), float(values.max())
-    if low >= 0.0 and high <= 255.0 and high > 1.0:
-        scaled = values
-    else:
-        scaled = (values - low) / (high - low) * 255.0 if high > low else np.zeros_like(values)
-    return Image.fromarray(scaled.clip(0, 255).astype(np.uint8))
+    """A sample as an 8-bit picture, by the rule every engine picture follows."""
+    pixels = from_model_input(sample)
+    if pixels is None and np.ndim(sample) == 3:  # 2 channels: their mean; 4 or more: RGB
+        values = np.asarray(sample, np.float32)
+        pixels = from_model_input(values[..., :3] if values.shape[-1] > 3 else values.mean(-1))
+    assert pixels is not None, sample.shape
+    values = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+    return Image.fromarray(values[..., 0] if values.shape[-1] == 1 else values)

@@ -13,6 +13,7 @@ from django.conf import settings
 from neuroyard.jobs.models import Artifact, Job
 from neuroyard.registry.services import KeptAs, trained_model_register
 from neuroyard_core.errors import CodedError
+from neuroyard_core.sweeps import trial_run_name
 from neuroyard_worker.engine.kept_epochs import monitor_value
 from neuroyard_worker.engine.tensorboard import TensorBoardRequest, tensorboard_zip
 from neuroyard_worker.engine.train import TrainRequest, TrainResult, train
@@ -163,20 +164,15 @@ def _register_models(
     return produced
 
 
-def tensorboard_run_name(job: Job) -> str:
-    """The run's folder in its TensorBoard zip: `trial-007` for a sweep's trial."""
-    trial = getattr(job, "sweep_trial", None) if job.sweep_id is not None else None
-    return f"trial-{trial.number:03d}" if trial is not None else f"job-{str(job.id)[:8]}"
-
-
 def _tensorboard_request(job: Job, log_dir: Path) -> TensorBoardRequest:
-    """A sweep trial's HParams add its searched values to the job's own."""
+    """A sweep trial's HParams add its searched values to the job's own; its run is named as
+    the trial (its folder in the sweep's zip too)."""
     trial = getattr(job, "sweep_trial", None) if job.sweep_id is not None else None
     values = trial.values if trial is not None else {}
     return TensorBoardRequest(
         log_dir=log_dir,
         hparams={name: value for name, value in values.items() if isinstance(value, _HPARAM)},
-        run_name=tensorboard_run_name(job),
+        run_name=trial_run_name(trial.number) if trial is not None else f"job-{str(job.id)[:8]}",
     )
 
 
