@@ -32,13 +32,18 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
     platform.stop()
 
 
-def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, user, tmp_path):  # noqa: ANN001, E501
-    client = Client(stack, Token.objects.create(user=user).key)
+def digits_and_named_mlp(client: Client) -> tuple[dict, str]:
+    """The digits dataset (ready) and an MLP whose hidden layer is named `hidden`."""
     dataset = client.post("/datasets/", files={"file": npz_upload("d.npz", **digits_arrays())})
     wait_for_ingestion(lambda: client.get(f"/datasets/{dataset['id']}/"))
     spec = mlp_spec(hidden=16)
     spec["layers"][1]["name"] = "hidden"
-    spec_id = client.post("/specs/", json={"name": "mlp", "spec": spec})["id"]
+    return dataset, client.post("/specs/", json={"name": "mlp", "spec": spec})["id"]
+
+
+def test_a_sweep_survives_a_killed_worker_and_registers_its_best_model(stack, user, tmp_path):  # noqa: ANN001, E501
+    client = Client(stack, Token.objects.create(user=user).key)
+    dataset, spec_id = digits_and_named_mlp(client)
     sweep = client.post(
         "/sweeps/",
         json={

@@ -10,9 +10,9 @@ from rest_framework.authtoken.models import Token
 
 from neuroyard.jobs.models import Job
 from neuroyard.sweeps.models import Sweep
-from tests.conftest import digits_arrays, mlp_spec, npz_upload, wait_for_ingestion
 from tests.integration.conftest import FAST_RECOVERY
 from tests.integration.test_job_recovery import Client, epochs_recorded
+from tests.integration.test_sweep import digits_and_named_mlp
 from tests.stack import Stack, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -22,11 +22,7 @@ def test_a_sweep_carries_on_after_the_whole_stack_restarts(user, tmp_path):  # n
     stack = Stack(tmp_path / "before", env=FAST_RECOVERY)
     try:
         client = Client(stack, Token.objects.create(user=user).key)
-        dataset = client.post("/datasets/", files={"file": npz_upload("d.npz", **digits_arrays())})
-        wait_for_ingestion(lambda: client.get(f"/datasets/{dataset['id']}/"))
-        spec = mlp_spec(hidden=16)
-        spec["layers"][1]["name"] = "hidden"
-        spec_id = client.post("/specs/", json={"name": "mlp", "spec": spec})["id"]
+        dataset, spec_id = digits_and_named_mlp(client)
         sweep = client.post(
             "/sweeps/",
             json={
