@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery, type QueryClient } from "@tanstack/react-qu
 
 import { CSRF_COOKIE, readCookie } from "../lib/csrf";
 import type { WeightsBody } from "../lib/weights";
-import { allPages, LARGEST_PAGE } from "./allPages";
+import { allPages, LARGEST_PAGE, type CursorPage } from "./allPages";
 import { api, unwrap } from "./client";
 import { ApiError } from "./errors";
 import type { components, operations } from "./schema";
@@ -416,10 +416,7 @@ export function useSweeps() {
   return useQuery({
     queryKey: keys.sweeps,
     queryFn: () =>
-      unwrap(api.GET("/api/v1/sweeps/", { params: { query: { limit: 100 } } })) as Promise<{
-        results: SweepListItem[];
-        next?: string | null;
-      }>,
+      unwrap(api.GET("/api/v1/sweeps/", { params: { query: { limit: 100 } } })) as Promise<CursorPage<SweepListItem>>,
     refetchInterval: (query) => (query.state.data?.results.some((s) => s.status === "running") ? POLL_MS : false),
   });
 }

@@ -3,7 +3,7 @@
  * the server checks again), where a server error belongs in the form, and how trials read.
  */
 import { ApiError } from "../api/errors";
-import type { NetworkSpec, Sweep, SweepRange, SweepSettings, SweepTrial } from "../api/types";
+import type { NetworkSpec, Sweep, SweepDetail, SweepRange, SweepSettings, SweepTrial } from "../api/types";
 
 export type Distribution = SweepRange["type"];
 
@@ -276,6 +276,11 @@ export function trialsText(ended: number, settings: Pick<SweepSettings, "budget"
 
 export function endedTrials(trials: Pick<SweepTrial, "state">[]): number {
   return trials.filter((t) => t.state !== "running").length;
+}
+
+/** The number of the trial to mark as best: the sweep's own, else the best so far while it runs. */
+export function bestTrialNumber(sweep: Pick<SweepDetail, "best_trial" | "best_so_far">): number | null {
+  return sweep.best_trial ?? sweep.best_so_far?.number ?? null;
 }
 
 /** A trial's value of a parameter, as a cell reads it. */

@@ -9,11 +9,11 @@ import { LearningCurves, PALETTE } from "../components/LearningCurves";
 import { ListTable } from "../components/ListTable";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
-import { settingRows } from "../lib/compareSettings";
+import { settingRows, type SettingRow } from "../lib/compareSettings";
 import { formatAgo, formatMetric, shortId } from "../lib/format";
 import { safeText } from "../lib/safeText";
 
-function SettingsTable({ labels, rows }: { labels: string[]; rows: ReturnType<typeof settingRows> }) {
+function SettingsTable({ labels, rows }: { labels: string[]; rows: SettingRow[] }) {
   const differing = rows.filter((row) => row.differs && !row.outcome).length;
   return (
     <div className="compare-settings">
@@ -169,7 +169,7 @@ export function ComparePage() {
                 })}
               </ListTable>
               <SettingsTable
-                labels={selected.map(label)}
+                labels={runs.map((run) => run.label)}
                 rows={settingRows(selected.map((id) => byId.get(id) ?? {}))}
               />
             </>

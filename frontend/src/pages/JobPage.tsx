@@ -216,7 +216,7 @@ export function JobPage() {
         }
         actions={
           <>
-            {!isFinal(merged.status) && (
+            {!finished && (
               <button
                 type="button"
                 className="button button-danger"
@@ -295,13 +295,13 @@ export function JobPage() {
         </section>
       )}
 
-      {data.kind === "train" && isFinal(merged.status) && <KeptModels job={{ ...data, status: merged.status }} />}
+      {data.kind === "train" && finished && <KeptModels job={{ ...data, status: merged.status }} />}
       {data.kind === "predict" && <PredictResults job={data} artifacts={files} />}
 
       {files.some(isSamplePicture) && (
         <section className="card" aria-labelledby="samples-title">
           <h2 id="samples-title">Samples, epoch by epoch</h2>
-          <SampleGallery artifacts={files} running={!isFinal(merged.status)} />
+          <SampleGallery artifacts={files} running={!finished} />
         </section>
       )}
 

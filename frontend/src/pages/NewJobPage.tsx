@@ -9,6 +9,7 @@ import { DatasetPicker, NetworkPicker } from "../components/InputPickers";
 import { Name } from "../components/Name";
 import { datasetStats, type Dataset, type SpecTemplate } from "../api/types";
 import { templateFit } from "../lib/adapt";
+import { shortId } from "../lib/format";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ParamsForm } from "../components/ParamsForm";
 import { SelectField } from "../components/SelectField";
@@ -166,8 +167,8 @@ export function NewJobPage() {
       <ErrorNotice error={source.error} title="The job to train again could not be loaded." />
       {cloned && (
         <p className="notice notice-info" data-testid="cloned-from">
-          Every setting of job <Link to={`/jobs/${fromId}`}>{fromId.slice(0, 8)}</Link> is filled in: change what you
-          want to try, then submit.
+          Every setting of job <Link to={`/jobs/${fromId}`}>{shortId(fromId)}</Link> is filled in: change what you want
+          to try, then submit.
           {kind.inputs.length > 0 && " Files given with it must be chosen again."}
         </p>
       )}

@@ -12,7 +12,7 @@ import { Stat } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 import { SweepChart } from "../components/SweepChart";
 import { formatDateTime, formatMetric, secondsBetween, formatDuration, shortId } from "../lib/format";
-import { endedTrials, searcherText, trialStatus, trialsText, valueText } from "../lib/sweeps";
+import { bestTrialNumber, endedTrials, searcherText, trialStatus, trialsText, valueText } from "../lib/sweeps";
 import { useNow } from "../lib/useNow";
 
 function Epochs({ trial }: { trial: SweepTrial }) {
@@ -28,7 +28,7 @@ function Epochs({ trial }: { trial: SweepTrial }) {
 
 function TrialsTable({ sweep }: { sweep: SweepDetail }) {
   const names = sweep.settings.space.map((range) => range.name);
-  const best = sweep.best_trial ?? sweep.best_so_far?.number ?? null;
+  const best = bestTrialNumber(sweep);
   return (
     <ListTable
       className="trials-table"
@@ -263,7 +263,7 @@ export function SweepPage() {
       {data.trials.length > 0 && (
         <section className="card" aria-labelledby="chart-title">
           <h2 id="chart-title">Parameters against {settings.metric}</h2>
-          <SweepChart sweep={data} trials={data.trials} best={data.best_trial ?? data.best_so_far?.number ?? null} />
+          <SweepChart sweep={data} trials={data.trials} best={bestTrialNumber(data)} />
         </section>
       )}
 
