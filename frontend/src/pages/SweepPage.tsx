@@ -6,12 +6,14 @@ import { cancelSweep, keys, useDatasets, useModels, useSpecs, useSweep } from ".
 import type { SweepDetail, SweepTrial } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListTable } from "../components/ListTable";
+import { Name } from "../components/Name";
 import { Loading, PageHeader } from "../components/PageHeader";
 import { ProgressBar } from "../components/ProgressBar";
 import { Stat } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 import { SweepChart } from "../components/SweepChart";
 import { formatDateTime, formatMetric, secondsBetween, formatDuration, shortId } from "../lib/format";
+import { safeText } from "../lib/safeText";
 import { bestTrialNumber, endedTrials, searcherText, trialStatus, trialsText, valueText } from "../lib/sweeps";
 import { useNow } from "../lib/useNow";
 
@@ -99,7 +101,11 @@ function BestTrial({ sweep }: { sweep: SweepDetail }) {
           <strong className="best-value">{formatMetric(best.value)}</strong>
         </Stat>
         <Stat label="Trial">#{best.number}</Stat>
-        {model && <Stat label="Model">{model.name}</Stat>}
+        {model && (
+          <Stat label="Model">
+            <Name text={model.name} />
+          </Stat>
+        )}
         {Object.entries(best.values).map(([name, value]) => (
           <Stat key={name} label={name}>
             <code>{valueText(value)}</code>
@@ -161,9 +167,10 @@ export function SweepPage() {
   return (
     <>
       <PageHeader
+        pageTitle={safeText(data.name)}
         title={
           <>
-            {data.name} <StatusBadge status={data.status} />
+            <Name text={data.name} /> <StatusBadge status={data.status} />
           </>
         }
         subtitle={
@@ -240,8 +247,24 @@ export function SweepPage() {
         <section className="card" aria-labelledby="settings-title">
           <h2 id="settings-title">Search</h2>
           <dl className="stats">
-            <Stat label="Dataset">{dataset ? <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> : "—"}</Stat>
-            <Stat label="Network">{spec ? <Link to={`/networks/${spec.id}`}>{spec.name}</Link> : "—"}</Stat>
+            <Stat label="Dataset">
+              {dataset ? (
+                <Link to={`/datasets/${dataset.id}`}>
+                  <Name text={dataset.name} />
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Stat>
+            <Stat label="Network">
+              {spec ? (
+                <Link to={`/networks/${spec.id}`}>
+                  <Name text={spec.name} />
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Stat>
             <Stat label="Searcher">{searcherText(settings)}</Stat>
             <Stat label="Metric">
               <code>{settings.metric}</code> ({settings.direction})

@@ -3,9 +3,11 @@ import { Link } from "react-router";
 import { useDatasets, useSpecs, useSweeps } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ListTable } from "../components/ListTable";
+import { Name } from "../components/Name";
 import { EmptyState, Loading, PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatAgo, formatMetric } from "../lib/format";
+import { safeText } from "../lib/safeText";
 import { searcherText, trialsText } from "../lib/sweeps";
 import { useNow } from "../lib/useNow";
 
@@ -14,8 +16,8 @@ export function SweepsPage() {
   const datasets = useDatasets();
   const specs = useSpecs();
   const now = useNow(sweeps.data?.results.some((s) => s.status === "running") ?? false);
-  const datasetName = new Map(datasets.data?.results.map((d) => [d.id, d.name]));
-  const specName = new Map(specs.data?.results.map((s) => [s.id, s.name]));
+  const datasetName = new Map(datasets.data?.results.map((d) => [d.id, safeText(d.name)]));
+  const specName = new Map(specs.data?.results.map((s) => [s.id, safeText(s.name)]));
   return (
     <>
       <PageHeader
@@ -53,7 +55,9 @@ export function SweepsPage() {
             {sweeps.data.results.map((sweep) => (
               <tr key={sweep.id} data-testid="sweep-row">
                 <td>
-                  <Link to={`/sweeps/${sweep.id}`}>{sweep.name}</Link>
+                  <Link to={`/sweeps/${sweep.id}`}>
+                    <Name text={sweep.name} />
+                  </Link>
                   <div className="muted cell-sub">
                     {[sweep.dataset && datasetName.get(sweep.dataset), sweep.spec && specName.get(sweep.spec)]
                       .filter(Boolean)
