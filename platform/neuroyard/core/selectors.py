@@ -10,6 +10,13 @@ from neuroyard.core.errors import NotFound
 M = TypeVar("M", bound=Model)
 
 
+def loaded(model: type[M], values: dict[str, Any]) -> M:
+    """An instance as the database gives it with only these fields (attnames), the others
+    deferred: they load when something reads them. from_db wants the model's field order."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(None, names, [values[name] for name in names])
+
+
 def owned_by(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     return queryset if user.is_staff else queryset.filter(owner=user)
 

@@ -16,6 +16,7 @@ from neuroyard.core.downloads import file_download
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.pagination import PaginatedList, paginated
 from neuroyard.core.parsers import DepthLimitedJSONParser
+from neuroyard.core.representation import represent
 from neuroyard.core.schema import download_responses
 from neuroyard.datasets.selectors import dataset_get
 from neuroyard.jobs.artifacts import ARTIFACT_MEDIA_TYPES, artifact_media_type
@@ -213,7 +214,7 @@ class JobListCreateApi(PaginatedList, APIView):
             model=model,
             inputs=dict(request.FILES.items()),
         )
-        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(represent(JobOutput, job), status=status.HTTP_202_ACCEPTED)
 
 
 class JobDetailApi(APIView):
@@ -222,7 +223,7 @@ class JobDetailApi(APIView):
 
     @extend_schema(responses=JobOutput)
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(JobOutput(job_get(user=request.user, job_id=job_id)).data)
+        return Response(represent(JobOutput, job_get(user=request.user, job_id=job_id)))
 
     @extend_schema(request=UpdateInput, responses=JobOutput)
     def patch(self, request: Request, job_id: str) -> Response:
@@ -230,14 +231,14 @@ class JobDetailApi(APIView):
         data.is_valid(raise_exception=True)
         job = job_get(user=request.user, job_id=job_id)
         job = job_rename(job=job, user=request.user, name=data.validated_data["name"])
-        return Response(JobOutput(job).data)
+        return Response(represent(JobOutput, job))
 
 
 class JobCancelApi(APIView):
     @extend_schema(request=None, responses=JobOutput)
     def post(self, request: Request, job_id: str) -> Response:
         job = job_cancel(job=job_get(user=request.user, job_id=job_id))
-        return Response(JobOutput(job).data)
+        return Response(represent(JobOutput, job))
 
 
 class EpochMetricOutput(serializers.ModelSerializer):
