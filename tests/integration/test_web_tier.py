@@ -17,6 +17,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from neuroyard.jobs.events import publish
 from neuroyard.jobs.models import Artifact, Job
@@ -143,6 +144,36 @@ def test_a_range_request_answers_those_bytes_and_resumes(user, web_server, tmp_p
     assert (changed.status_code, changed.content) == (200, data)
     assert beyond.status_code == 416
     assert beyond.headers["Content-Range"] == "bytes */1000000"
+
+
+# --- tokens remembered across processes ----------------------------------------------------
+
+
+def test_a_token_withdrawn_in_one_process_is_refused_by_the_web_at_once(user, web_server) -> None:  # noqa: ANN001
+    """The web processes remember a token in Redis; a logout, a password change or a user made
+    inactive anywhere else (here: this test's process) is honoured by the next request."""
+    me = f"{web_server.url}/api/v1/auth/me/"
+    login = {"username": "ada", "password": "lovelace-1815"}
+
+    def token() -> dict[str, str]:
+        answer = requests.post(f"{web_server.url}/api/v1/auth/token/", json=login, timeout=10)
+        return {"Authorization": f"Token {answer.json()['token']}"}
+
+    first = token()
+    assert requests.get(me, headers=first, timeout=10).status_code == 200  # remembered now
+    here = APIClient()
+    here.credentials(HTTP_AUTHORIZATION=first["Authorization"])
+    assert here.post("/api/v1/auth/logout/").status_code == 204
+    assert requests.get(me, headers=first, timeout=10).status_code == 401
+
+    second = token()
+    assert requests.get(me, headers=second, timeout=10).json()["is_staff"] is False
+    user.is_staff = True
+    user.save()
+    assert requests.get(me, headers=second, timeout=10).json()["is_staff"] is True
+    user.is_active = False
+    user.save()
+    assert requests.get(me, headers=second, timeout=10).status_code == 401
 
 
 # --- live events ---------------------------------------------------------------------------

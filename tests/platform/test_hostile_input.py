@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 from rest_framework.authtoken.models import Token
@@ -273,11 +274,12 @@ def test_a_token_works_until_it_expires(user, settings) -> None:  # noqa: ANN001
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/auth/me/").status_code == 200
 
-    Token.objects.filter(key=key).update(
-        created=timezone.now() - timedelta(seconds=settings.NEUROYARD_TOKEN_TTL_SECONDS + 1)
-    )
+    # its lifetime passes (the lifetime ends now rather than the clock moving on)
+    token = Token.objects.get(key=key)
+    settings.NEUROYARD_TOKEN_TTL_SECONDS = (timezone.now() - token.created).total_seconds()
 
     assert_api_error(client.get("/api/v1/auth/me/"), 401, "authentication_failed")
+    assert not Token.objects.filter(key=key).exists()
     client.credentials()
     assert token_for(client) != key  # a new one is issued
 
@@ -308,6 +310,32 @@ def test_saving_a_user_without_a_password_change_keeps_the_tokens(user) -> None:
     user.first_name = "Ada"
     user.save()
     assert Token.objects.filter(key=key).exists()
+
+
+def test_a_user_made_inactive_or_staff_is_seen_so_at_the_next_request(user) -> None:  # noqa: ANN001
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(client)}")
+    assert client.get("/api/v1/auth/me/").json()["is_staff"] is False  # remembered now
+
+    user.is_staff = True
+    user.save()
+    assert client.get("/api/v1/auth/me/").json()["is_staff"] is True
+
+    user.is_active = False
+    user.save()
+    assert_api_error(client.get("/api/v1/auth/me/"), 401, "authentication_failed")
+
+
+def test_a_known_token_is_not_read_from_the_database_again(user) -> None:  # noqa: ANN001
+    client = APIClient()
+    key = token_for(client)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.get("/api/v1/auth/me/")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/auth/me/").json()["username"] == "ada"
+
+    assert not [q for q in queries.captured_queries if "authtoken_token" in q["sql"]]
 
 
 # --- ensure_admin ----------------------------------------------------------------------------

@@ -3,19 +3,40 @@ NEUROYARD_TOKEN_TTL_SECONDS after they are issued, deleted on logout and when th
 
 Nothing else reads or writes Token rows; the event stream and the body-size middleware ask
 `token_user` too, so every way in honours the same expiry.
+
+A token's row and its user are remembered in Redis for TOKEN_CACHE_SECONDS (JSON, under a hash
+of the key; never the password hash), so that a script polling a job costs one Redis read
+rather than a database query (issue 13). Every web process shares the entry, and it goes the
+moment the token is deleted (logout, password change, expiry, the user deleted) or the user is
+saved (made inactive, made staff or not), so nothing is honoured that the database has
+withdrawn. Only a bulk `QuerySet.update()` of users, which sends no signal, waits out the
+entry's lifetime. Without Redis every request reads the database, as before.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import json
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
+
+from neuroyard.core.selectors import loaded
+
+log = logging.getLogger(__name__)
+
+TOKEN_CACHE_SECONDS = 60
+# what a request needs of its user; anything else loads from the database when it is read
+_USER_FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
+_client: redis.Redis | None = None
 
 
 def token_expired(token: Token) -> bool:
@@ -36,9 +57,63 @@ def tokens_revoke(*, user: Any) -> None:
     Token.objects.filter(user=user).delete()
 
 
+def _redis() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
+    return _client
+
+
+def _cache_key(key: str) -> str:
+    return "neuroyard:token:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _remembered(key: str) -> Token | None:
+    try:
+        cached = _redis().get(_cache_key(key))
+    except redis.RedisError:
+        return None
+    if cached is None:
+        return None
+    entry = json.loads(cached)
+    user = loaded(get_user_model(), entry["user"])
+    created = datetime.fromisoformat(entry["created"])
+    token = loaded(Token, {"key": key, "user_id": user.pk, "created": created})
+    token.user = user
+    return token
+
+
+def _remember(token: Token) -> None:
+    entry = {
+        "created": token.created.isoformat(),
+        "user": {name: getattr(token.user, name) for name in _USER_FIELDS},
+    }
+    try:
+        _redis().set(_cache_key(token.key), json.dumps(entry), ex=TOKEN_CACHE_SECONDS)
+    except redis.RedisError:
+        log.warning("could not remember a token in Redis; tokens are read from the database")
+
+
+def forget_token(key: str) -> None:
+    try:
+        _redis().delete(_cache_key(key))
+    except redis.RedisError:  # the entry expires by itself; say so, as it is honoured till then
+        log.error("could not forget a deleted token in Redis (for %ss)", TOKEN_CACHE_SECONDS)
+
+
+def token_get(key: str) -> Token | None:
+    """The token with this key and its user, from Redis or the database; None if unknown."""
+    token = _remembered(key)
+    if token is None:
+        token = Token.objects.select_related("user").filter(key=key).first()
+        if token is not None:
+            _remember(token)
+    return token
+
+
 def token_user(key: str) -> Any | None:
     """The active user a token key belongs to, or None (unknown, expired, inactive user)."""
-    token = Token.objects.select_related("user").filter(key=key).first()
+    token = token_get(key)
     if token is None or token_expired(token) or not token.user.is_active:
         return None
     return token.user
@@ -46,13 +121,33 @@ def token_user(key: str) -> Any | None:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
+        # DRF's checks and messages, on the cached lookup
+        token = token_get(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
         if token_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed(
                 "The token has expired; ask for a new one at /api/v1/auth/token/."
             )
-        return user, token
+        return token.user, token
+
+
+def forget_deleted_token(sender: type, instance: Token, **kwargs: Any) -> None:
+    """A post_delete receiver for Token: logout, password change, expiry, a deleted user."""
+    forget_token(instance.key)
+
+
+def forget_tokens_of_saved_user(
+    sender: type, instance: Any, raw: bool = False, **kwargs: Any
+) -> None:
+    """A post_save receiver for the user model: whatever changed, the next request reads it."""
+    if raw:
+        return
+    for key in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True):
+        forget_token(key)
 
 
 def revoke_tokens_when_the_password_changes(
