@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="0.0.0.0", help="web: address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="web: port to listen on")
     parser.add_argument(
-        "--workers", type=int, help="web: processes (default NEUROYARD_WEB_WORKERS, or the cores)"
+        "--workers",
+        type=int,
+        help="web: processes (default NEUROYARD_WEB_WORKERS, or two per core)",
     )
     parser.add_argument("--name", help="workers: the Celery node name, before @host")
     parser.add_argument("--queues", help="workers: comma-separated queues to take jobs from")
