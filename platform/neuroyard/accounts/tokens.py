@@ -144,8 +144,9 @@ def forget_tokens_of_saved_user(
     sender: type, instance: Any, raw: bool = False, **kwargs: Any
 ) -> None:
     """A post_save receiver for the user model: whatever changed, the next request reads it."""
-    if raw:
-        return
+    update_fields = kwargs.get("update_fields")
+    if raw or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return  # a login's stamp changes nothing a token request reads
     for key in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True):
         forget_token(key)
 

@@ -26,6 +26,8 @@ JOB_SORTS: dict[str, Order] = {
     "-metric": (("metric_key", True), *NEWEST_FIRST),
 }
 _NO_METRIC = 1e300
+# a job's own fields that its representation reads: all but its copy of the network
+_SHOWN_JOB_FIELDS = [f.name for f in Job._meta.concrete_fields if f.name != "spec_snapshot"]
 
 
 def _with_names(jobs: QuerySet[Job]) -> QuerySet[Job]:
@@ -34,9 +36,8 @@ def _with_names(jobs: QuerySet[Job]) -> QuerySet[Job]:
     stats and preview and a network's whole spec for every job (and the job's own copy of
     that spec, which the representation does not show). A deferred field still loads when
     something reads it, in a query of its own."""
-    own = [f.name for f in Job._meta.concrete_fields if f.name != "spec_snapshot"]
     return jobs.select_related("owner", "dataset", "spec").only(
-        *own, "owner__username", "dataset__name", "spec__name"
+        *_SHOWN_JOB_FIELDS, "owner__username", "dataset__name", "spec__name"
     )
 
 
