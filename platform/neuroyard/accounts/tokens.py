@@ -29,6 +29,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from neuroyard.core.redis_clients import redis_client
 from neuroyard.core.selectors import loaded
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 TOKEN_CACHE_SECONDS = 60
 # what a request needs of its user; anything else loads from the database when it is read
 _USER_FIELDS = ("id", "username", "is_active", "is_staff", "is_superuser")
-_client: redis.Redis | None = None
 
 
 def token_expired(token: Token) -> bool:
@@ -58,10 +58,7 @@ def tokens_revoke(*, user: Any) -> None:
 
 
 def _redis() -> redis.Redis:
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
-    return _client
+    return redis_client(socket_timeout=1)
 
 
 def _cache_key(key: str) -> str:

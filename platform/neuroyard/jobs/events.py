@@ -14,9 +14,9 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
-log = logging.getLogger(__name__)
+from neuroyard.core.redis_clients import redis_client
 
-_client: redis.Redis | None = None
+log = logging.getLogger(__name__)
 
 
 def channel(job_id: object) -> str:
@@ -24,10 +24,7 @@ def channel(job_id: object) -> str:
 
 
 def _redis() -> redis.Redis:
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-    return _client
+    return redis_client(socket_timeout=2)
 
 
 def publish(job_id: object, event: dict[str, Any]) -> None:

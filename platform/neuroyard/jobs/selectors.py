@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from neuroyard.core.errors import NotFound
 from neuroyard.core.pagination import NEWEST_FIRST, Order
-from neuroyard.core.selectors import get_owned, loaded, owned_by
+from neuroyard.core.selectors import get_owned, loaded, owned_by, visible_owner
 from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.models import Artifact, Job
 from neuroyard.specs.models import ModelSpec
@@ -90,8 +90,8 @@ def job_get(*, user: Any, job_id: object) -> Job:
     except ValueError:
         raise NotFound("Job") from None
     sql, params = _job_named_sql(), [Job._meta.pk.get_db_prep_value(pk, connection)]  # type: ignore[union-attr]
-    if not user.is_staff:
-        sql, params = f"{sql} AND j.owner_id = %s", [*params, user.pk]
+    if (owner := visible_owner(user)) is not None:
+        sql, params = f"{sql} AND j.owner_id = %s", [*params, owner.pk]
     found = list(Job.objects.raw(sql, params))
     if not found:
         raise NotFound("Job")
@@ -112,21 +112,20 @@ def _job_named_sql() -> str:
         f"j.{quote(f.column)}" for f in Job._meta.concrete_fields if f.name != "spec_snapshot"
     )
 
-    def name_of(model: type[Model], alias: str, column: str, fk: str, join: str) -> tuple[str, str]:
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
-        name = quote(column)
-        return f" {join} JOIN {table} {alias} ON {alias}.{pk} = j.{quote(fk)}", f"{alias}.{name}"
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
 
-    joins = [
-        name_of(get_user_model(), "u", "username", "owner_id", "INNER"),
-        name_of(Dataset, "d", "name", "dataset_id", "LEFT OUTER"),
-        name_of(ModelSpec, "s", "name", "spec_id", "LEFT OUTER"),
-    ]
-    (owner_join, owner), (dataset_join, dataset), (spec_join, spec) = joins
+    def pk(model: type[Model]) -> str:
+        return quote(model._meta.pk.column)  # type: ignore[union-attr]
+
+    user, name = get_user_model(), quote("name")
     return (
-        f"SELECT {columns}, {owner} AS owner_name, {dataset} AS dataset_name, {spec} AS spec_name"
-        f" FROM {quote(Job._meta.db_table)} j{owner_join}{dataset_join}{spec_join}"
-        f" WHERE j.{quote(Job._meta.pk.column)} = %s"  # type: ignore[union-attr]
+        f"SELECT {columns}, u.{quote('username')} AS owner_name, d.{name} AS dataset_name,"
+        f" s.{name} AS spec_name FROM {table(Job)} j"
+        f" INNER JOIN {table(user)} u ON u.{pk(user)} = j.{quote('owner_id')}"
+        f" LEFT OUTER JOIN {table(Dataset)} d ON d.{pk(Dataset)} = j.{quote('dataset_id')}"
+        f" LEFT OUTER JOIN {table(ModelSpec)} s ON s.{pk(ModelSpec)} = j.{quote('spec_id')}"
+        f" WHERE j.{pk(Job)} = %s"
     )
 
 

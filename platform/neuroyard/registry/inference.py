@@ -22,13 +22,12 @@ import redis.asyncio as aioredis
 from django.conf import settings
 from redis.asyncio.client import PubSub
 
+from neuroyard.core.redis_clients import redis_client
 from neuroyard.registry.models import TrainedModel
 from neuroyard_core.generation import GeneratorBatch
 
 PREDICT_TASK = "neuroyard.predict"
 INFERENCE_QUEUE = "inference"
-
-_client: redis.Redis | None = None
 
 
 def prediction_key(request_id: str) -> str:
@@ -79,10 +78,7 @@ def prediction_message(
 
 
 def _redis() -> redis.Redis:
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    return _client
+    return redis_client(socket_timeout=5)
 
 
 def prediction_send(message: dict[str, Any]) -> None:
