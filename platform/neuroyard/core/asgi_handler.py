@@ -1,28 +1,120 @@
-"""Django's ASGI handler with its middleware chain run as one synchronous step per request.
+"""Django's ASGI handler, serving a request to a sync view in one step on a thread it keeps.
 
-Django's own ASGI handler runs the middleware chain in async mode. Every middleware built on
-MiddlewareMixin (sessions, CSRF, auth, messages, ...) then moves its process_request and
-process_response to a worker thread and back, and one sync-only middleware (WhiteNoise) in the
-chain switches back to sync in the middle: about sixteen thread switches for one request to a
-sync view, which cost more than a small view itself (issue 13's profile: a job's detail spent
-most of its time in asgiref's executors). Here the chain is loaded in sync mode, as under WSGI,
-and the whole of it runs in the request's thread in one switch. Async views (the event streams,
-synchronous predict) still run on the event loop: the sync chain calls them through
-async_to_sync, and their streamed bodies are sent by the handler as before.
+Django's own handler runs the middleware chain in async mode, and every request in a thread of
+its own (ThreadSensitiveContext makes one per request). For a sync view that means a new
+thread, and a switch to it and back for the request_started signal, for each MiddlewareMixin
+middleware (sessions, CSRF, auth, messages, ...), for the view, and for closing the response:
+more than a small view itself costs (issue 13's profile of a job's detail: most of its time in
+asgiref's executors and thread starts).
+
+Here the chain is loaded in sync mode, as under WSGI. A request to a sync view (the whole API
+but two endpoints) is served by one of the process's NEUROYARD_WEB_THREADS threads in one
+step: request_started, the chain and the view, and the response's close (request_finished,
+which gives its database connection back to the pool) before it is sent. Like a WSGI server's
+threads, they bound how many requests a process works on at once: set it to the database pool's
+size (NEUROYARD_DB_POOL_SIZE), so that none waits for a connection. A streamed response
+(downloads) is sent from the event loop afterwards, and stopped when the client goes.
+
+Requests to async views (a job's event stream, synchronous predict) go Django's way, each in
+a thread of its own, since they may wait long (for a worker's answer) and must not hold one
+of the few.
 """
 
 from __future__ import annotations
 
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
-from django.http import HttpRequest, HttpResponseBase
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.urls import Resolver404, get_resolver, set_script_prefix
+
+from neuroyard.config.env import env_int
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def web_threads() -> int:
+    return env_int("NEUROYARD_WEB_THREADS", 8)
 
 
 class SyncChainASGIHandler(ASGIHandler):
+    def __init__(self, *, threads: int | None = None) -> None:
+        super().__init__()
+        self._threads = ThreadPoolExecutor(threads or web_threads(), thread_name_prefix="web")
+
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        if _to_async_view(scope):
+            async with ThreadSensitiveContext():
+                await self.handle(scope, receive, send)
+            return
+        try:
+            body = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            response = await sync_to_async(
+                self._respond, thread_sensitive=False, executor=self._threads
+            )(scope, body)
+            if response.streaming:
+                await self._stream(response, receive, send)
+            else:
+                await self.send_response(response, send)
+        finally:
+            body.close()
+
+    def _respond(self, scope: Scope, body: Any) -> HttpResponseBase:
+        """All of a request to a sync view, in one of the threads; a response that is not
+        streamed comes back closed (its database connection already back in the pool)."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__  # type: ignore[attr-defined]
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
+
+    async def _stream(self, response: HttpResponseBase, receive: Receive, send: Send) -> None:
+        """Send a streamed body as Django does: stopped when the client disconnects."""
+        async with ThreadSensitiveContext():  # a sync iterator is read in a thread of its own
+            tasks = [
+                asyncio.create_task(self.listen_for_disconnect(receive)),
+                asyncio.create_task(self.send_response(response, send)),
+            ]
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, RequestAborted):
+                    await task
+            await sync_to_async(response.close)()
+
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        # thread-sensitive: the request's own thread (Django's ThreadSensitiveContext per
-        # request), the one that later closes its database connection when the response ends
+        # an async view's request: the sync chain in the request's own thread, which later
+        # closes its database connection when the response ends (Django's handle)
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+def _to_async_view(scope: Scope) -> bool:
+    script_name = get_script_prefix(scope)
+    path = scope["path"].removeprefix(script_name) if script_name else scope["path"]
+    try:
+        return iscoroutinefunction(get_resolver().resolve(path).func)
+    except Resolver404:
+        return False
