@@ -179,7 +179,7 @@ class WebServer(ManagedProcess):
     def __init__(
         self, *, log_path: Path, extra_env: dict[str, str] | None = None, workers: int = 1
     ) -> None:
-        self.port = free_port()
+        self.port, self.workers = free_port(), workers
         self.url = f"http://127.0.0.1:{self.port}"
         command = web_command(host="127.0.0.1", port=self.port, workers=workers)
         super().__init__(command, log_path=log_path, env=_env(extra_env))

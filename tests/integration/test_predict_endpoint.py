@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import redis
 import requests
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
+from neuroyard.registry.inference import prediction_key
 from neuroyard.registry.models import TrainedModel
 from tests.conftest import digits_arrays, wait_for
 from tests.platform.registry.test_model_upload import MALICIOUS
@@ -234,6 +237,54 @@ def test_a_request_no_worker_answers_in_time_is_a_202_to_poll_until_one_does(
         body = wait_for(answered, timeout=60, every=0.1).json()
         expected = keras_predict(digits_file, x)
         np.testing.assert_allclose(outputs_of(body), expected, rtol=1e-5, atol=1e-6)
+    finally:
+        for process in (worker, web, redis_server):
+            if process is not None:
+                process.stop()
+
+
+def test_a_request_nobody_took_before_it_expired_is_dropped_and_answers_survive_a_redis_restart(
+    user, token, digits_file: Path, tmp_path: Path
+) -> None:  # noqa: ANN001
+    """Requests and answers go through Redis, not Celery: a request that waited longer than
+    anyone waits for it is never run (the worker starts on what is asked now), and when Redis
+    restarts (losing everything) the web and the worker find it again by themselves: the web's
+    channel for answers is subscribed again and predictions answer 200."""
+    model = registered_model(user, digits_file, input_shape=[64])
+    x = digits_arrays()["x_test"][:1].tolist()
+    redis_server = RedisProcess(log_path=tmp_path / "redis.log")
+    env = {
+        "REDIS_URL": redis_server.url,
+        "NEUROYARD_PREDICT_TIMEOUT_MS": "300",
+        "NEUROYARD_PREDICT_KEEP_SECONDS": "1",
+    }
+    web = WebServer(log_path=tmp_path / "web.log", extra_env=env)
+    worker = None
+    try:
+        stale = post(web, token, model, json={"inputs": x})
+        assert stale.status_code == 202, stale.text
+        time.sleep(1.5)  # past NEUROYARD_PREDICT_KEEP_SECONDS: nobody waits for it any more
+        env["NEUROYARD_PREDICT_TIMEOUT_MS"] = "60000"  # the worker's first answer loads the model
+        worker = InferenceWorkerProcess(
+            name="expiry-inference", log_path=tmp_path / "inference.log", extra_env=env
+        )
+        fresh = post(web, token, model, json={"inputs": x})
+
+        assert fresh.status_code == 200, fresh.text
+        kept = redis.Redis.from_url(redis_server.url)
+        assert kept.exists(prediction_key(fresh.json()["id"]))
+        assert not kept.exists(prediction_key(stale.json()["id"])), "the stale request was run"
+
+        redis_server = redis_server.restarted()
+        after = wait_for(
+            lambda: (r := post(web, token, model, json={"inputs": x})).status_code == 200 and r,
+            timeout=60,
+            every=0.2,
+        )
+
+        assert after.json()["predictions"][0]["label"] == fresh.json()["predictions"][0]["label"]
+        restarted = redis.Redis.from_url(redis_server.url)
+        assert restarted.pubsub_channels("neuroyard:prediction-replies:*"), "not subscribed again"
     finally:
         for process in (worker, web, redis_server):
             if process is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from typing import Any
 
 from celery import shared_task
 from celery.signals import celeryd_after_setup
@@ -13,6 +12,7 @@ from celery.worker.request import Request
 from django.conf import settings
 from django.utils import timezone
 
+from neuroyard.config.celery import app
 from neuroyard.datasets.resumable import partial_uploads_expire
 from neuroyard.datasets.services import INGEST_TASK, datasets_resend_stuck
 from neuroyard.fleet.services import workers_mark_offline
@@ -20,12 +20,12 @@ from neuroyard.jobs.broker import job_ids_in_broker
 from neuroyard.jobs.lifecycle import job_fail, jobs_lost_in_broker, jobs_requeue_stale
 from neuroyard.jobs.services import job_enqueue
 from neuroyard.registry.exports import EXPORT_TASK
-from neuroyard.registry.inference import PREDICT_TASK
 from neuroyard.registry.model_check import MODEL_CHECK_TASK, models_resend_checks
 from neuroyard_core.jobs import RUN_JOB_TASK, job_kinds
 from neuroyard_core.sweeps import SWEEP_ADVANCE_TASK
 from neuroyard_worker.inference.exports import export_model as run_export
 from neuroyard_worker.inference.model_check import check_uploaded_model
+from neuroyard_worker.inference.taker import PredictionTakerStep
 from neuroyard_worker.runtime import fleet, job_logs  # noqa: F401 - their Celery signal hooks
 from neuroyard_worker.runtime.dataset_ingest import ingest_dataset as run_ingestion
 from neuroyard_worker.runtime.executor import execute
@@ -35,6 +35,10 @@ from neuroyard_worker.sweeps.controller import running_sweep_ids, sweep_advance
 log = logging.getLogger(__name__)
 
 ENGINE_QUEUES = {"gpu", "inference"}
+
+# Synchronous predictions come from a Redis list of their own, not as Celery tasks (see
+# neuroyard.registry.inference): a worker consuming the inference queue takes them too.
+app.steps["worker"].add(PredictionTakerStep)
 
 
 @celeryd_after_setup.connect
@@ -138,16 +142,6 @@ def advance_sweep(sweep_id: str) -> str:
 @shared_task(name="neuroyard.ping", ignore_result=False)
 def ping() -> str:
     return "pong"
-
-
-# Acknowledged on receipt, not after: a request that crashed the worker must not be delivered
-# again to crash it again. The web answers 202 and the client may ask again.
-@shared_task(name=PREDICT_TASK, acks_late=False, ignore_result=True)
-def predict(message: dict[str, Any]) -> str:
-    """A synchronous prediction (inference queue): answered on the request's own channel."""
-    from neuroyard_worker.inference.answer import answer_prediction  # TensorFlow: only here
-
-    return answer_prediction(message)
 
 
 @shared_task(name=EXPORT_TASK)

@@ -41,9 +41,10 @@ def inference_worker_command(
     *, name: str = "inference", queues: str = "inference", threads: int | None = None
 ) -> list[str]:
     """One long-lived process that keeps loaded models in memory and runs TensorFlow in one
-    thread of its own; the pool's threads (NEUROYARD_INFERENCE_THREADS, 8) only wait for it,
-    so that requests arriving together go through the network together
-    (neuroyard_worker.inference.server)."""
+    thread of its own; as many threads as the concurrency (NEUROYARD_INFERENCE_THREADS, 8)
+    answer predictions, waiting for it, so that requests arriving together go through the
+    network together (neuroyard_worker.inference.taker, .server). The pool's threads run the
+    queue's Celery tasks: exports and model checks."""
     return worker_command(
         name=name,
         queues=queues,

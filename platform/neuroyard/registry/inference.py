@@ -1,18 +1,30 @@
-"""Synchronous predictions over the queue: the web sends a task to the `inference` queue and
-waits, without holding a thread, for the worker's answer on a Redis channel of its own.
+"""Synchronous predictions: the web pushes each request onto one Redis list, the inference
+workers pop them, and each answer comes back on the asking web process's own Redis channel.
 
-The worker publishes each answer on `prediction_key(id)` and also keeps it there (SETEX) for
-NEUROYARD_PREDICT_KEEP_SECONDS, so a request that timed out (202) can be polled. The task is
-sent with ignore_result: Celery's result backend would otherwise subscribe this process to
-every task it sends, and never read those channels.
+Not a Celery task: for a prediction that takes half a millisecond in the network, Celery's
+message, its events and its result bookkeeping cost both sides several times that (issue 13:
+web 7 ms and worker 3.3 ms of CPU per request). A list and a channel are what is left: one
+RPUSH from the web, one BLPOP (taking every waiting request at once) and one PUBLISH from the
+worker. Each web process (event loop) subscribes once to a channel of its own and hands answers
+to the requests waiting there (ReplyChannel).
+
+The worker also keeps each answer (SETEX) for NEUROYARD_PREDICT_KEEP_SECONDS, so a request
+that timed out (202) can be polled, and a request whose answer was published while the
+channel was reconnecting still finds it. A request nobody took within that time is dropped by
+the worker: nobody waits for it any more.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
+import logging
+import time
+import uuid
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +38,9 @@ from neuroyard.core.redis_clients import redis_client
 from neuroyard.registry.models import TrainedModel
 from neuroyard_core.generation import GeneratorBatch
 
-PREDICT_TASK = "neuroyard.predict"
-INFERENCE_QUEUE = "inference"
+log = logging.getLogger(__name__)
+
+REQUESTS_KEY = "neuroyard:inference:requests"  # the list the inference workers pop
 
 
 def prediction_key(request_id: str) -> str:
@@ -52,15 +65,19 @@ def decode_array(value: dict[str, Any]) -> np.ndarray:
 def prediction_message(
     *,
     request_id: str,
+    reply_to: str,
     model: TrainedModel,
     x: np.ndarray,
     top_k: int,
     generator: GeneratorBatch | None = None,
 ) -> dict[str, Any]:
     """What the inference worker needs: the model's file (cached there by sha256), the inputs
-    ready for the network, and how to read its outputs (a generator's as pictures)."""
+    ready for the network, how to read its outputs (a generator's as pictures), and where to
+    answer."""
+    keep_seconds = settings.NEUROYARD_PREDICT_KEEP_SECONDS
     message = {
         "id": request_id,
+        "reply_to": reply_to,
         "model": {
             "id": str(model.id),
             "file": model.artifact.file.name,
@@ -70,7 +87,9 @@ def prediction_message(
         "class_names": list(model.class_names),
         "top_k": top_k,
         "x": encode_array(x),
-        "keep_seconds": settings.NEUROYARD_PREDICT_KEEP_SECONDS,
+        "keep_seconds": keep_seconds,
+        # not taken by then: nobody is waiting any more
+        "expires_at": time.time() + keep_seconds,
     }
     if generator is not None:
         message["generate"] = generator.reading()
@@ -82,61 +101,113 @@ def _redis() -> redis.Redis:
 
 
 def prediction_send(message: dict[str, Any]) -> None:
-    """Queue the prediction; listen for its answer (PredictionListener) before."""
-    from neuroyard.config.celery import app
-
-    app.send_task(
-        PREDICT_TASK,
-        args=[message],
-        queue=INFERENCE_QUEUE,
-        task_id=message["id"],
-        ignore_result=True,
-        # never answered by then: nobody is waiting any more
-        expires=settings.NEUROYARD_PREDICT_KEEP_SECONDS,
-    )
+    """Queue the prediction (oldest first); expect its answer (ReplyChannel) before."""
+    _redis().rpush(REQUESTS_KEY, json.dumps(message))
 
 
-class PredictionListener:
-    """Subscribed to one request's answer from entering until leaving: enter before sending
-    the request, so the answer cannot slip by.
+def prediction_receive(*, most: int, timeout: float) -> list[dict[str, Any]]:
+    """The worker's side: the oldest request, waiting up to `timeout` seconds for one, and the
+    next ones up to `most` in all, if there; those nobody waits for any more are dropped."""
+    client = _redis()
+    first = client.blpop([REQUESTS_KEY], timeout=timeout)
+    if first is None:
+        return []
+    raw = [first[1]]
+    if most > 1:
+        raw += client.lpop(REQUESTS_KEY, most - 1) or []
+    now = time.time()
+    messages = [json.loads(m) for m in raw]
+    for late in (m for m in messages if m["expires_at"] <= now):
+        log.info("prediction %s dropped: nobody has waited for it since %.0f", late["id"],
+                 late["expires_at"])  # fmt: skip
+    return [m for m in messages if m["expires_at"] > now]
 
-    Pub/sub connections are kept for the next requests (a new one costs a connect and its
-    handshake per request): on leaving, the channel is unsubscribed in the background and the
-    connection goes back to the event loop's idle ones.
-    """
 
-    def __init__(self, request_id: str) -> None:
-        self._key = prediction_key(request_id)
-        self._channel = self._key.encode()
-        self._loop = _loop_listeners()
-        self._pubsub = self._loop.idle.pop() if self._loop.idle else self._loop.client.pubsub()
-
-    async def __aenter__(self) -> PredictionListener:
-        try:
-            await self._pubsub.subscribe(self._key)
-            # the confirmation: Redis holds the subscription before the request is sent
-            await _until(self._pubsub, "subscribe", timeout=CONFIRM_SECONDS)
-        except BaseException:
-            await self._pubsub.aclose()
-            raise
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._loop.put_back(self._pubsub, self._key)
-
-    async def answer(self, *, deadline: float) -> dict[str, Any] | None:
-        """The answer, or None when none came by `deadline` (the event loop's clock)."""
-        clock = asyncio.get_running_loop().time
-        while (left := deadline - clock()) > 0:
-            got = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
-            if got is not None and got["type"] == "message" and got["channel"] == self._channel:
-                answer: dict[str, Any] = json.loads(got["data"])
-                return answer
-        return None
+def prediction_reply(message: dict[str, Any], answer: dict[str, Any]) -> None:
+    """The worker's side: keep the answer for polling, and publish it to the web process that
+    waits for it."""
+    request_id = str(message["id"])
+    with _redis().pipeline() as pipe:
+        pipe.set(prediction_key(request_id), json.dumps(answer), ex=int(message["keep_seconds"]))
+        pipe.publish(message["reply_to"], json.dumps({"id": request_id, "answer": answer}))
+        pipe.execute()
 
 
 CONFIRM_SECONDS = 5.0
-IDLE_LISTENERS = 64  # pub/sub connections kept open per web process
+
+
+class ReplyChannel:
+    """One event loop's channel for answers: subscribed once (on the first prediction); its
+    reader hands each answer to the request that expects it.
+
+    Expect the answer before sending the request, so that it cannot slip by. When Redis goes
+    away the client subscribes again on reconnecting; an answer published in between is still
+    found where the worker keeps it for polling.
+    """
+
+    def __init__(self) -> None:
+        self.name = f"neuroyard:prediction-replies:{uuid.uuid4()}"
+        self._client = aioredis.Redis.from_url(settings.REDIS_URL)
+        self._expected: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._subscribing = asyncio.Lock()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def subscribed(self) -> ReplyChannel:
+        async with self._subscribing:
+            if self._reader is None:
+                pubsub = self._client.pubsub()
+                try:
+                    await pubsub.subscribe(self.name)
+                    # the confirmation: Redis holds the subscription before a request is sent
+                    await _until(pubsub, "subscribe", timeout=CONFIRM_SECONDS)
+                except BaseException:
+                    await pubsub.aclose()
+                    raise
+                self._reader = asyncio.get_running_loop().create_task(self._read(pubsub))
+        return self
+
+    @contextlib.contextmanager
+    def expecting(self, request_id: str) -> Iterator[Expected]:
+        future = asyncio.get_running_loop().create_future()
+        self._expected[request_id] = future
+        try:
+            yield Expected(request_id, future, self._client)
+        finally:
+            del self._expected[request_id]
+
+    async def _read(self, pubsub: PubSub) -> None:
+        while True:
+            try:
+                got = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+            except (redis.RedisError, OSError) as exc:
+                log.warning("prediction answers: Redis connection lost (%s); reconnecting", exc)
+                await asyncio.sleep(RECONNECT_SECONDS)
+                continue
+            if got is None or got["type"] != "message":
+                continue
+            reply = json.loads(got["data"])
+            future = self._expected.get(reply["id"])
+            if future is not None and not future.done():
+                future.set_result(reply["answer"])
+
+
+RECONNECT_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Expected:
+    request_id: str
+    _future: asyncio.Future[dict[str, Any]]
+    _client: aioredis.Redis
+
+    async def answer(self, *, deadline: float) -> dict[str, Any] | None:
+        """The answer, or None when none came by `deadline` (the event loop's clock)."""
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await self._future
+        except TimeoutError:
+            kept = await self._client.get(prediction_key(self.request_id))
+            return json.loads(kept) if kept is not None else None
 
 
 async def _until(pubsub: PubSub, kind: str, *, timeout: float) -> None:
@@ -148,43 +219,18 @@ async def _until(pubsub: PubSub, kind: str, *, timeout: float) -> None:
                 return
 
 
-class _LoopListeners:
-    """One event loop's Redis client and idle pub/sub connections."""
-
-    def __init__(self) -> None:
-        self.client = aioredis.Redis.from_url(settings.REDIS_URL)
-        self.idle: list[PubSub] = []
-        self._returning: set[asyncio.Task[None]] = set()
-
-    def put_back(self, pubsub: PubSub, key: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._unsubscribed(pubsub, key))
-        self._returning.add(task)  # the loop keeps only a weak reference to its tasks
-        task.add_done_callback(self._returning.discard)
-
-    async def _unsubscribed(self, pubsub: PubSub, key: str) -> None:
-        try:
-            await pubsub.unsubscribe(key)
-            await _until(pubsub, "unsubscribe", timeout=CONFIRM_SECONDS)
-        except Exception:  # a broken connection is dropped, not reused
-            await pubsub.aclose()
-            return
-        if len(self.idle) < IDLE_LISTENERS:
-            self.idle.append(pubsub)
-        else:
-            await pubsub.aclose()
-
-
-_listeners: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopListeners] = (
+_channels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ReplyChannel] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _loop_listeners() -> _LoopListeners:
+async def reply_channel() -> ReplyChannel:
+    """This event loop's channel for answers, subscribed."""
     loop = asyncio.get_running_loop()
-    listeners = _listeners.get(loop)
-    if listeners is None:
-        listeners = _listeners[loop] = _LoopListeners()
-    return listeners
+    channel = _channels.get(loop)
+    if channel is None:
+        channel = _channels[loop] = ReplyChannel()
+    return await channel.subscribed()
 
 
 @dataclass(frozen=True)
@@ -210,13 +256,3 @@ def prediction_pending(request_id: str) -> Pending | None:
 def prediction_answer(request_id: str) -> dict[str, Any] | None:
     answer = _redis().get(prediction_key(request_id))
     return json.loads(answer) if answer is not None else None
-
-
-def prediction_reply(request_id: str, answer: dict[str, Any], *, keep_seconds: int) -> None:
-    """The worker's side: keep the answer for polling and publish it to whoever waits."""
-    payload = json.dumps(answer)
-    key = prediction_key(request_id)
-    with _redis().pipeline() as pipe:
-        pipe.set(key, payload, ex=keep_seconds)
-        pipe.publish(key, payload)
-        pipe.execute()

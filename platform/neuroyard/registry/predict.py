@@ -31,12 +31,12 @@ from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.parsers import DepthLimitedJSONParser
 from neuroyard.registry.inference import (
     Pending,
-    PredictionListener,
     prediction_answer,
     prediction_mark_pending,
     prediction_message,
     prediction_pending,
     prediction_send,
+    reply_channel,
 )
 from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.prediction_inputs import generator_inputs, prediction_inputs
@@ -166,8 +166,10 @@ class PredictApi(APIView):
             409: OpenApiResponse(description="The model is not ready (model_not_ready)."),
         },
     )
-    def post(self, request: Request, model_id: str, request_id: str = "") -> Response:
-        """`request_id`: what predict_view listens on; the message is sent under it."""
+    def post(
+        self, request: Request, model_id: str, request_id: str = "", reply_to: str = ""
+    ) -> Response:
+        """predict_view expects the answer to `request_id` on its channel `reply_to`."""
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.NEUROYARD_PREDICT_MAX_BYTES:
             raise DomainError(
@@ -189,6 +191,7 @@ class PredictApi(APIView):
             x = prediction_inputs(model=model, samples=samples, images=images)
         message = prediction_message(
             request_id=request_id or str(uuid.uuid4()),
+            reply_to=reply_to,
             model=model,
             x=x,
             top_k=data.validated_data["top_k"],
@@ -206,13 +209,16 @@ async def predict_view(request: HttpRequest, model_id: uuid.UUID) -> HttpRespons
     timeout = settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
     deadline = asyncio.get_running_loop().time() + timeout
     request_id = str(uuid.uuid4())
-    async with PredictionListener(request_id) as listener:
+    replies = await reply_channel()
+    with replies.expecting(request_id) as expected:
         # one thread hop for the whole DRF part: checks, preparation and the send
-        response = await sync_to_async(_prepare)(request, model_id=model_id, request_id=request_id)
+        response = await sync_to_async(_prepare)(
+            request, model_id=model_id, request_id=request_id, reply_to=replies.name
+        )
         prepared = getattr(response, "data", None)
         if not isinstance(prepared, _Prepared):
             return response  # an error PredictApi answered
-        answer = await listener.answer(deadline=deadline)
+        answer = await expected.answer(deadline=deadline)
     if answer is None:
         await sync_to_async(prediction_mark_pending)(
             request_id=request_id, owner_id=prepared.owner_id, model_id=prepared.model_id

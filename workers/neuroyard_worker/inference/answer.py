@@ -1,5 +1,5 @@
-"""The body of the `neuroyard.predict` task: one request from the web, answered through the
-worker's inference server and published for the web process waiting on it."""
+"""One synchronous prediction from the web, answered through the worker's inference server and
+published for the web process waiting on it (taken from Redis by .taker)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def answer_prediction(message: dict[str, Any]) -> str:
             "message": f"The inference worker failed ({type(exc).__name__}); it was logged.",
             "http_status": 502,
         }
-    prediction_reply(str(message["id"]), answer, keep_seconds=int(message["keep_seconds"]))
+    prediction_reply(message, answer)
     return str(answer["status"])
 
 
