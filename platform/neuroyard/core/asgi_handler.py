@@ -15,9 +15,12 @@ threads, they bound how many requests a process works on at once: set it to the 
 size (NEUROYARD_DB_POOL_SIZE), so that none waits for a connection. A streamed response
 (downloads) is sent from the event loop afterwards, and stopped when the client goes.
 
-Requests to async views (a job's event stream, synchronous predict) go Django's way, each in
-a thread of its own, since they may wait long (for a worker's answer) and must not hold one
-of the few.
+Requests to async views (a job's event stream, synchronous predict) are served the same way,
+by another set of threads that grows as needed (up to ASYNC_VIEW_THREADS) and keeps its idle
+ones: such a request may wait long (for a worker's answer) and must not hold one of the few.
+The chain calls the view on the event loop, and the view's sync parts come back to the
+request's thread. Django's own way made a new thread for each (a tenth of a prediction's web
+CPU went to starting threads).
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_as
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.db import close_old_connections
+from django.http import FileResponse, HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
 from neuroyard.config.env import env_int
@@ -46,10 +50,16 @@ def web_threads() -> int:
     return env_int("NEUROYARD_WEB_THREADS", 8)
 
 
+ASYNC_VIEW_THREADS = 512  # requests to async views served at once by a process; more wait
+
+
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self, *, threads: int | None = None) -> None:
         super().__init__()
         self._threads = ThreadPoolExecutor(threads or web_threads(), thread_name_prefix="web")
+        self._async_view_threads = ThreadPoolExecutor(
+            ASYNC_VIEW_THREADS, thread_name_prefix="web-async-view"
+        )
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
@@ -57,18 +67,15 @@ class SyncChainASGIHandler(ASGIHandler):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        if _to_async_view(scope):
-            async with ThreadSensitiveContext():
-                await self.handle(scope, receive, send)
-            return
+        threads = self._async_view_threads if _to_async_view(scope) else self._threads
         try:
             body = await self.read_body(receive)
         except RequestAborted:
             return
         try:
-            response = await sync_to_async(
-                self._respond, thread_sensitive=False, executor=self._threads
-            )(scope, body)
+            response = await sync_to_async(self._respond, thread_sensitive=False, executor=threads)(
+                scope, body
+            )
             if response.streaming:
                 await self._stream(response, receive, send)
             else:
@@ -77,8 +84,8 @@ class SyncChainASGIHandler(ASGIHandler):
             body.close()
 
     def _respond(self, scope: Scope, body: Any) -> HttpResponseBase:
-        """All of a request to a sync view, in one of the threads; a response that is not
-        streamed comes back closed (its database connection already back in the pool)."""
+        """All of a request, in one of the threads; its database connection goes back to the
+        pool before the response is sent (a response that is not streamed comes back closed)."""
         set_script_prefix(get_script_prefix(scope))
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, response = self.create_request(scope, body)
@@ -87,7 +94,9 @@ class SyncChainASGIHandler(ASGIHandler):
             response._handler_class = self.__class__  # type: ignore[attr-defined]
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size
-        if not response.streaming:
+        if response.streaming:
+            close_old_connections()  # the body is sent later, from the event loop
+        else:
             response.close()
         return response
 
@@ -104,11 +113,6 @@ class SyncChainASGIHandler(ASGIHandler):
                 with contextlib.suppress(asyncio.CancelledError, RequestAborted):
                     await task
             await sync_to_async(response.close)()
-
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        # an async view's request: the sync chain in the request's own thread, which later
-        # closes its database connection when the response ends (Django's handle)
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
 
 def _to_async_view(scope: Scope) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -201,7 +202,14 @@ class PredictApi(APIView):
         return Response(_Prepared(message, str(request.user.pk), str(model.id)))
 
 
-_prepare = PredictApi.as_view()
+_predict_api = PredictApi.as_view()
+
+
+def _prepare(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    try:
+        return _predict_api(request, **kwargs)
+    finally:
+        close_old_connections()  # the wait for the worker holds no database connection
 
 
 @csrf_exempt  # PredictApi checks CSRF for session logins, as every DRF view does
