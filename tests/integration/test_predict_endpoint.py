@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +19,8 @@ import requests
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from neuroyard.registry.inference import prediction_key
+from neuroyard.jobs.models import Job
+from neuroyard.registry.inference import REQUESTS_KEY, prediction_key
 from neuroyard.registry.models import TrainedModel
 from tests.conftest import digits_arrays, wait_for
 from tests.platform.registry.test_model_upload import MALICIOUS
@@ -289,6 +291,48 @@ def test_a_request_nobody_took_before_it_expired_is_dropped_and_answers_survive_
         for process in (worker, web, redis_server):
             if process is not None:
                 process.stop()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="the connection pool is PostgreSQL's (DATABASE_URL)",
+)
+def test_predictions_waiting_for_the_worker_hold_neither_an_api_thread_nor_a_connection(
+    user, token, digits_file: Path, tmp_path: Path
+) -> None:  # noqa: ANN001
+    """One API thread and one pooled connection, four predictions waiting for a worker that is
+    not there: another request is still served, before any of them gives up."""
+    model = registered_model(user, digits_file, input_shape=[64])
+    job = Job.objects.create(owner=user, kind="train", queue="gpu", params={})
+    x = digits_arrays()["x_test"][:1].tolist()
+    redis_server = RedisProcess(log_path=tmp_path / "redis.log")
+    env = {
+        "REDIS_URL": redis_server.url,
+        "NEUROYARD_PREDICT_TIMEOUT_MS": "8000",
+        "NEUROYARD_WEB_THREADS": "1",
+        "NEUROYARD_DB_POOL_SIZE": "1",
+        "NEUROYARD_DB_POOL_TIMEOUT_SECONDS": "2",  # a connection held elsewhere: a 500 soon
+    }
+    web = WebServer(log_path=tmp_path / "web.log", extra_env=env)
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            waiting = [pool.submit(post, web, token, model, json={"inputs": x}) for _ in range(4)]
+            queued = redis.Redis.from_url(redis_server.url)
+            wait_for(lambda: queued.llen(REQUESTS_KEY) == 4, timeout=30, every=0.05)
+
+            detail = requests.get(
+                f"{web.url}/api/v1/jobs/{job.id}/",
+                headers={"Authorization": f"Token {token}"},
+                timeout=30,
+            )
+            still_waiting = sum(not w.done() for w in waiting)
+
+            assert detail.status_code == 200, detail.text
+            assert still_waiting == 4
+            assert [w.result().status_code for w in waiting] == [202] * 4
+    finally:
+        web.stop()
+        redis_server.stop()
 
 
 # Files the upload check refuses, registered as if stored before that check existed (or

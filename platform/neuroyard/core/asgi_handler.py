@@ -15,12 +15,12 @@ threads, they bound how many requests a process works on at once: set it to the 
 size (NEUROYARD_DB_POOL_SIZE), so that none waits for a connection. A streamed response
 (downloads) is sent from the event loop afterwards, and stopped when the client goes.
 
-Requests to async views (a job's event stream, synchronous predict) are served the same way,
-by another set of threads that grows as needed (up to ASYNC_VIEW_THREADS) and keeps its idle
-ones: such a request may wait long (for a worker's answer) and must not hold one of the few.
-The chain calls the view on the event loop, and the view's sync parts come back to the
-request's thread. Django's own way made a new thread for each (a tenth of a prediction's web
-CPU went to starting threads).
+Requests to views that wait long (neuroyard.core.waiting: synchronous predict, and async
+views such as a job's event stream) are served the same way, by another set of threads that
+grows as needed (up to WAITING_THREADS) and keeps its idle ones, so that they never hold one
+of the few. An async view is called on the event loop by the chain, and its sync parts come
+back to the request's thread. Django's own way made a new thread for each (a tenth of a
+prediction's web CPU went to starting threads).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -39,27 +39,22 @@ from django.db import close_old_connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
-from neuroyard.config.env import env_int
+from neuroyard.core.processes import web_threads
+from neuroyard.core.waiting import view_waits
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-def web_threads() -> int:
-    return env_int("NEUROYARD_WEB_THREADS", 8)
-
-
-ASYNC_VIEW_THREADS = 512  # requests to async views served at once by a process; more wait
+WAITING_THREADS = 512  # requests to waiting views a process serves at once; more queue
 
 
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self, *, threads: int | None = None) -> None:
         super().__init__()
         self._threads = ThreadPoolExecutor(threads or web_threads(), thread_name_prefix="web")
-        self._async_view_threads = ThreadPoolExecutor(
-            ASYNC_VIEW_THREADS, thread_name_prefix="web-async-view"
-        )
+        self._waiting_threads = ThreadPoolExecutor(WAITING_THREADS, thread_name_prefix="web-wait")
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
@@ -67,7 +62,7 @@ class SyncChainASGIHandler(ASGIHandler):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        threads = self._async_view_threads if _to_async_view(scope) else self._threads
+        threads = self._waiting_threads if _waits(scope) else self._threads
         try:
             body = await self.read_body(receive)
         except RequestAborted:
@@ -115,10 +110,10 @@ class SyncChainASGIHandler(ASGIHandler):
             await sync_to_async(response.close)()
 
 
-def _to_async_view(scope: Scope) -> bool:
+def _waits(scope: Scope) -> bool:
     script_name = get_script_prefix(scope)
     path = scope["path"].removeprefix(script_name) if script_name else scope["path"]
     try:
-        return iscoroutinefunction(get_resolver().resolve(path).func)
+        return view_waits(get_resolver().resolve(path).func)
     except Resolver404:
         return False

@@ -18,6 +18,12 @@ def web_workers() -> int:
     return env_int("NEUROYARD_WEB_WORKERS", 0) or 2 * len(os.sched_getaffinity(0))
 
 
+def web_threads() -> int:
+    """NEUROYARD_WEB_THREADS: the threads each web process serves the API with (see
+    neuroyard.core.asgi_handler); as many as its database pool has connections."""
+    return env_int("NEUROYARD_WEB_THREADS", 8)
+
+
 def web_command(*, host: str, port: int, workers: int | None = None) -> list[str]:
     """uvicorn with several processes on one socket (its supervisor restarts one that dies and
     stops them all on SIGINT/SIGTERM); each has its own database pool (NEUROYARD_DB_POOL_SIZE)."""

@@ -5,8 +5,8 @@ Not a Celery task: for a prediction that takes half a millisecond in the network
 message, its events and its result bookkeeping cost both sides several times that (issue 13:
 web 7 ms and worker 3.3 ms of CPU per request). A list and a channel are what is left: one
 RPUSH from the web, one BLPOP (taking every waiting request at once) and one PUBLISH from the
-worker. Each web process (event loop) subscribes once to a channel of its own and hands answers
-to the requests waiting there (ReplyChannel).
+worker. Each web process subscribes once to a channel of its own, and a thread hands its
+answers to the requests waiting there (ReplyChannel).
 
 The worker also keeps each answer (SETEX) for NEUROYARD_PREDICT_KEEP_SECONDS, so a request
 that timed out (202) can be polled, and a request whose answer was published while the
@@ -16,23 +16,23 @@ the worker: nobody waits for it any more.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import json
 import logging
+import os
+import threading
 import time
 import uuid
-import weakref
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import redis
-import redis.asyncio as aioredis
 from django.conf import settings
-from redis.asyncio.client import PubSub
+from redis.client import PubSub
 
 from neuroyard.core.redis_clients import redis_client
 from neuroyard.registry.models import TrainedModel
@@ -133,12 +133,9 @@ def prediction_reply(message: dict[str, Any], answer: dict[str, Any]) -> None:
         pipe.execute()
 
 
-CONFIRM_SECONDS = 5.0
-
-
 class ReplyChannel:
-    """One event loop's channel for answers: subscribed once (on the first prediction); its
-    reader hands each answer to the request that expects it.
+    """The process's channel for answers: subscribed once (on the first prediction), read by a
+    thread of its own that hands each answer to the request expecting it.
 
     Expect the answer before sending the request, so that it cannot slip by. When Redis goes
     away the client subscribes again on reconnecting; an answer published in between is still
@@ -147,41 +144,31 @@ class ReplyChannel:
 
     def __init__(self) -> None:
         self.name = f"neuroyard:prediction-replies:{uuid.uuid4()}"
-        self._client = aioredis.Redis.from_url(settings.REDIS_URL)
-        self._expected: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._subscribing = asyncio.Lock()
-        self._reader: asyncio.Task[None] | None = None
-
-    async def subscribed(self) -> ReplyChannel:
-        async with self._subscribing:
-            if self._reader is None:
-                pubsub = self._client.pubsub()
-                try:
-                    await pubsub.subscribe(self.name)
-                    # the confirmation: Redis holds the subscription before a request is sent
-                    await _until(pubsub, "subscribe", timeout=CONFIRM_SECONDS)
-                except BaseException:
-                    await pubsub.aclose()
-                    raise
-                self._reader = asyncio.get_running_loop().create_task(self._read(pubsub))
-        return self
+        self._expected: dict[str, Future[dict[str, Any]]] = {}
+        self._pubsub = redis.Redis.from_url(settings.REDIS_URL).pubsub()
+        try:
+            _subscribe(self._pubsub, self.name)
+        except BaseException:
+            self._pubsub.close()
+            raise
+        threading.Thread(target=self._read, name="prediction-answers", daemon=True).start()
 
     @contextlib.contextmanager
     def expecting(self, request_id: str) -> Iterator[Expected]:
-        future = asyncio.get_running_loop().create_future()
+        future: Future[dict[str, Any]] = Future()
         self._expected[request_id] = future
         try:
-            yield Expected(request_id, future, self._client)
+            yield Expected(request_id, future)
         finally:
             del self._expected[request_id]
 
-    async def _read(self, pubsub: PubSub) -> None:
+    def _read(self) -> None:
         while True:
             try:
-                got = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+                got = self._pubsub.get_message(ignore_subscribe_messages=True, timeout=60)
             except (redis.RedisError, OSError) as exc:
                 log.warning("prediction answers: Redis connection lost (%s); reconnecting", exc)
-                await asyncio.sleep(RECONNECT_SECONDS)
+                time.sleep(RECONNECT_SECONDS)
                 continue
             if got is None or got["type"] != "message":
                 continue
@@ -191,46 +178,45 @@ class ReplyChannel:
                 future.set_result(reply["answer"])
 
 
+CONFIRM_SECONDS = 5.0
 RECONNECT_SECONDS = 0.2
+
+
+def _subscribe(pubsub: PubSub, channel: str) -> None:
+    """Subscribe, and wait for Redis to confirm: from then on it holds the subscription."""
+    pubsub.subscribe(channel)
+    deadline = time.monotonic() + CONFIRM_SECONDS
+    while (left := deadline - time.monotonic()) > 0:
+        got = pubsub.get_message(timeout=left)
+        if got is not None and got["type"] == "subscribe":
+            return
+    raise redis.TimeoutError(f"Redis did not confirm the subscription to {channel}")
 
 
 @dataclass(frozen=True)
 class Expected:
     request_id: str
-    _future: asyncio.Future[dict[str, Any]]
-    _client: aioredis.Redis
+    _future: Future[dict[str, Any]]
 
-    async def answer(self, *, deadline: float) -> dict[str, Any] | None:
-        """The answer, or None when none came by `deadline` (the event loop's clock)."""
+    def answer(self, *, timeout: float) -> dict[str, Any] | None:
+        """The answer, or None when none came within `timeout` seconds."""
         try:
-            async with asyncio.timeout_at(deadline):
-                return await self._future
+            return self._future.result(timeout=max(timeout, 0))
         except TimeoutError:
-            kept = await self._client.get(prediction_key(self.request_id))
-            return json.loads(kept) if kept is not None else None
+            return prediction_answer(self.request_id)
 
 
-async def _until(pubsub: PubSub, kind: str, *, timeout: float) -> None:
-    """Read (and drop) messages until the confirmation `kind` (subscribe, unsubscribe)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            got = await pubsub.get_message(timeout=timeout)
-            if got is not None and got["type"] == kind:
-                return
+_channel: tuple[int, ReplyChannel] | None = None
+_channel_lock = threading.Lock()
 
 
-_channels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ReplyChannel] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def reply_channel() -> ReplyChannel:
-    """This event loop's channel for answers, subscribed."""
-    loop = asyncio.get_running_loop()
-    channel = _channels.get(loop)
-    if channel is None:
-        channel = _channels[loop] = ReplyChannel()
-    return await channel.subscribed()
+def reply_channel() -> ReplyChannel:
+    """This process's channel for answers, subscribed."""
+    global _channel
+    with _channel_lock:
+        if _channel is None or _channel[0] != os.getpid():  # a forked child needs its own
+            _channel = (os.getpid(), ReplyChannel())
+        return _channel[1]
 
 
 @dataclass(frozen=True)

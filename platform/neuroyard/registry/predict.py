@@ -1,25 +1,19 @@
 """Synchronous predictions: `POST /api/v1/models/{id}/predict/` answers within the request,
 or with 202 and a URL to poll when the inference worker is slower than the timeout.
 
-The view is async so that a request waiting for the worker holds no thread. DRF has no async
-views, so its part (authentication with CSRF for sessions, parsing, checks, the 400s, and the
-send) runs in `PredictApi`, a plain APIView called in a thread, while the async view already
-listens for the answer; then the async view waits. `PredictApi` also gives the endpoint its
-OpenAPI description.
+A plain DRF view: it checks and prepares the inputs, sends them, gives its database
+connection back, and waits for the answer, which the process's reply thread hands it. The
+web server runs it in one of the threads kept for requests that wait (see
+neuroyard.core.asgi_handler), not in one of the few that serve the rest of the API.
 """
 
 from __future__ import annotations
 
-import asyncio
+import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -30,6 +24,7 @@ from rest_framework.views import APIView
 from neuroyard.core.errors import DomainError, NotFound
 from neuroyard.core.fields import JsonOrStringField
 from neuroyard.core.parsers import DepthLimitedJSONParser
+from neuroyard.core.waiting import db_connections_release
 from neuroyard.registry.inference import (
     Pending,
     prediction_answer,
@@ -81,15 +76,6 @@ class PredictAnswerOutput(serializers.Serializer):
         required=False,
         help_text="An interpolation's pictures side by side, in order: PNG, base64.",
     )
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """What PredictApi hands the async view: the message to send, and who asked."""
-
-    message: dict[str, Any]
-    owner_id: str
-    model_id: str
 
 
 def _poll_url(model_id: str, request_id: str) -> str:
@@ -167,10 +153,8 @@ class PredictApi(APIView):
             409: OpenApiResponse(description="The model is not ready (model_not_ready)."),
         },
     )
-    def post(
-        self, request: Request, model_id: str, request_id: str = "", reply_to: str = ""
-    ) -> Response:
-        """predict_view expects the answer to `request_id` on its channel `reply_to`."""
+    def post(self, request: Request, model_id: str) -> Response:
+        deadline = time.monotonic() + settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.NEUROYARD_PREDICT_MAX_BYTES:
             raise DomainError(
@@ -190,64 +174,35 @@ class PredictApi(APIView):
         else:
             samples = data.validated_data.get("inputs")
             x = prediction_inputs(model=model, samples=samples, images=images)
+        model_id, request_id = str(model.id), str(uuid.uuid4())
+        replies = reply_channel()
         message = prediction_message(
-            request_id=request_id or str(uuid.uuid4()),
-            reply_to=reply_to,
+            request_id=request_id,
+            reply_to=replies.name,
             model=model,
             x=x,
             top_k=data.validated_data["top_k"],
             generator=generator,
         )
-        prediction_send(message)
-        return Response(_Prepared(message, str(request.user.pk), str(model.id)))
-
-
-_predict_api = PredictApi.as_view()
-
-
-def _prepare(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    try:
-        return _predict_api(request, **kwargs)
-    finally:
-        close_old_connections()  # the wait for the worker holds no database connection
-
-
-@csrf_exempt  # PredictApi checks CSRF for session logins, as every DRF view does
-async def predict_view(request: HttpRequest, model_id: uuid.UUID) -> HttpResponse:
-    timeout = settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
-    deadline = asyncio.get_running_loop().time() + timeout
-    request_id = str(uuid.uuid4())
-    replies = await reply_channel()
-    with replies.expecting(request_id) as expected:
-        # one thread hop for the whole DRF part: checks, preparation and the send
-        response = await sync_to_async(_prepare)(
-            request, model_id=model_id, request_id=request_id, reply_to=replies.name
-        )
-        prepared = getattr(response, "data", None)
-        if not isinstance(prepared, _Prepared):
-            return response  # an error PredictApi answered
-        answer = await expected.answer(deadline=deadline)
-    if answer is None:
-        await sync_to_async(prediction_mark_pending)(
-            request_id=request_id, owner_id=prepared.owner_id, model_id=prepared.model_id
-        )
-        response.data = _pending(
-            prepared.model_id,
-            request_id,
-            f"The inference worker has not answered within {timeout:g} s; the answer will be "
-            "at poll_url when it is ready.",
-        )
-        response.status_code = status.HTTP_202_ACCEPTED
-        response["Location"] = _poll_url(prepared.model_id, request_id)
-        response["Retry-After"] = "1"
-        return response
-    response.data, response.status_code = _answered(prepared.model_id, request_id, answer)
-    return response
-
-
-# drf-spectacular documents a URL whose view names an APIView class: this one is PredictApi.
-predict_view.cls = PredictApi
-predict_view.initkwargs = {}
+        with replies.expecting(request_id) as expected:
+            prediction_send(message)
+            db_connections_release()  # the wait for the worker holds no database connection
+            answer = expected.answer(timeout=deadline - time.monotonic())
+        if answer is None:
+            prediction_mark_pending(
+                request_id=request_id, owner_id=request.user.pk, model_id=model_id
+            )
+            timeout = settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
+            body = _pending(
+                model_id,
+                request_id,
+                f"The inference worker has not answered within {timeout:g} s; the answer will "
+                "be at poll_url when it is ready.",
+            )
+            headers = {"Location": _poll_url(model_id, request_id), "Retry-After": "1"}
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+        body, code = _answered(model_id, request_id, answer)
+        return Response(body, status=code)
 
 
 class PredictionPollApi(APIView):

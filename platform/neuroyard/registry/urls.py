@@ -1,5 +1,6 @@
 from django.urls import path
 
+from neuroyard.core.waiting import waiting_view
 from neuroyard.registry import apis, predict
 
 urlpatterns = [
@@ -8,7 +9,9 @@ urlpatterns = [
     path(
         "<uuid:model_id>/download/", apis.TrainedModelDownloadApi.as_view(), name="model-download"
     ),
-    path("<uuid:model_id>/predict/", predict.predict_view, name="model-predict"),
+    path(
+        "<uuid:model_id>/predict/", waiting_view(predict.PredictApi.as_view()), name="model-predict"
+    ),
     path(
         "<uuid:model_id>/predictions/<uuid:request_id>/",
         predict.PredictionPollApi.as_view(),
