@@ -1,16 +1,22 @@
-import uuid
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Model, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from neuroyard.core.errors import NotFound
 from neuroyard.core.pagination import NEWEST_FIRST, Order
-from neuroyard.core.selectors import get_owned, loaded, owned_by, visible_owner
+from neuroyard.core.selectors import (
+    get_owned,
+    get_owned_raw,
+    loaded,
+    owned_by,
+    sql_columns,
+    sql_pk,
+    sql_table,
+)
 from neuroyard.datasets.models import Dataset
 from neuroyard.jobs.models import Artifact, Job
 from neuroyard.specs.models import ModelSpec
@@ -85,17 +91,7 @@ def job_get(*, user: Any, job_id: object) -> Job:
     it), so its query is written out once rather than compiled by the ORM at each request:
     compiling `_with_names(...).get(...)` cost three times what running it did (issue 13). The
     owner, dataset and network come with their names only, the rest deferred (loaded if read)."""
-    try:
-        pk = uuid.UUID(str(job_id))
-    except ValueError:
-        raise NotFound("Job") from None
-    sql, params = _job_named_sql(), [Job._meta.pk.get_db_prep_value(pk, connection)]  # type: ignore[union-attr]
-    if (owner := visible_owner(user)) is not None:
-        sql, params = f"{sql} AND j.owner_id = %s", [*params, owner.pk]
-    found = list(Job.objects.raw(sql, params))
-    if not found:
-        raise NotFound("Job")
-    job = found[0]
+    job = get_owned_raw(Job, _job_named_sql(), user, job_id, what="Job")
     job.owner = loaded(get_user_model(), {"id": job.owner_id, "username": job.owner_name})
     if job.dataset_id is not None:
         job.dataset = loaded(Dataset, {"id": job.dataset_id, "name": job.dataset_name})
@@ -108,24 +104,15 @@ def job_get(*, user: Any, job_id: object) -> Job:
 def _job_named_sql() -> str:
     """SELECT a job's columns (not its copy of the network) and the three names, by id."""
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"j.{quote(f.column)}" for f in Job._meta.concrete_fields if f.name != "spec_snapshot"
-    )
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
-    def pk(model: type[Model]) -> str:
-        return quote(model._meta.pk.column)  # type: ignore[union-attr]
-
     user, name = get_user_model(), quote("name")
     return (
-        f"SELECT {columns}, u.{quote('username')} AS owner_name, d.{name} AS dataset_name,"
-        f" s.{name} AS spec_name FROM {table(Job)} j"
-        f" INNER JOIN {table(user)} u ON u.{pk(user)} = j.{quote('owner_id')}"
-        f" LEFT OUTER JOIN {table(Dataset)} d ON d.{pk(Dataset)} = j.{quote('dataset_id')}"
-        f" LEFT OUTER JOIN {table(ModelSpec)} s ON s.{pk(ModelSpec)} = j.{quote('spec_id')}"
-        f" WHERE j.{pk(Job)} = %s"
+        f"SELECT {sql_columns(Job, 't', without=('spec_snapshot',))},"
+        f" u.{quote('username')} AS owner_name, d.{name} AS dataset_name,"
+        f" s.{name} AS spec_name FROM {sql_table(Job)} t"
+        f" INNER JOIN {sql_table(user)} u ON u.{sql_pk(user)} = t.{quote('owner_id')}"
+        f" LEFT OUTER JOIN {sql_table(Dataset)} d ON d.{sql_pk(Dataset)} = t.{quote('dataset_id')}"
+        f" LEFT OUTER JOIN {sql_table(ModelSpec)} s ON s.{sql_pk(ModelSpec)} = t.{quote('spec_id')}"
+        f" WHERE t.{sql_pk(Job)} = %s"
     )
 
 

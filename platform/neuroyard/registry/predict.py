@@ -36,7 +36,7 @@ from neuroyard.registry.inference import (
 )
 from neuroyard.registry.model_check import model_require_ready
 from neuroyard.registry.prediction_inputs import generator_inputs, prediction_inputs
-from neuroyard.registry.selectors import model_get
+from neuroyard.registry.selectors import model_for_prediction, model_get
 
 
 class TopKClass(serializers.Serializer):
@@ -163,7 +163,7 @@ class PredictApi(APIView):
                 f"{settings.NEUROYARD_PREDICT_MAX_BYTES}. Use a predict job for large inputs.",
                 status=413,
             )
-        model = model_get(user=request.user, model_id=model_id)
+        model = model_for_prediction(user=request.user, model_id=model_id)
         model_require_ready(model=model)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
