@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import connection
 
 from neuroyard.jobs.lifecycle import job_claim, job_fail, job_finish
 from neuroyard.jobs.models import Job
@@ -35,6 +36,11 @@ def execute(job_id: str, *, worker: str) -> str:
             outcome = _runner(job.kind)(run)
         except Exception as exc:
             code, message = _failure(exc)
+            if code == "time_limit" and not connection.in_atomic_block:
+                # the limit may have struck in the middle of a query, leaving its connection
+                # busy ("another command is already in progress"): the failure is written on
+                # a fresh one, or the job would stay running with nobody running it
+                connection.close()
             if code == "job_error":
                 log.exception("job %s failed", job_id)
             job_fail(job_id=job_id, worker=worker, code=code, message=message)
