@@ -35,12 +35,11 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.db import close_old_connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
 from neuroyard.core.processes import web_threads
-from neuroyard.core.waiting import view_waits
+from neuroyard.core.waiting import db_connections_release, view_waits
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -90,7 +89,7 @@ class SyncChainASGIHandler(ASGIHandler):
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size
         if response.streaming:
-            close_old_connections()  # the body is sent later, from the event loop
+            db_connections_release()  # the body is sent later, from the event loop
         else:
             response.close()
         return response

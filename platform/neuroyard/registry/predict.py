@@ -154,7 +154,8 @@ class PredictApi(APIView):
         },
     )
     def post(self, request: Request, model_id: str) -> Response:
-        deadline = time.monotonic() + settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
+        timeout = settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
+        deadline = time.monotonic() + timeout
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.NEUROYARD_PREDICT_MAX_BYTES:
             raise DomainError(
@@ -192,7 +193,6 @@ class PredictApi(APIView):
             prediction_mark_pending(
                 request_id=request_id, owner_id=request.user.pk, model_id=model_id
             )
-            timeout = settings.NEUROYARD_PREDICT_TIMEOUT_MS / 1000
             body = _pending(
                 model_id,
                 request_id,
