@@ -1,6 +1,6 @@
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -87,11 +87,24 @@ def job_order(sort: str) -> Order:
 
 def job_get(*, user: Any, job_id: object) -> Job:
     """One of the user's jobs (anyone's for staff) with its owner's, dataset's and network's
-    names, or NotFound. The most asked-for row there is (every open job page and script polls
-    it), so its query is written out once rather than compiled by the ORM at each request:
-    compiling `_with_names(...).get(...)` cost three times what running it did (issue 13). The
-    owner, dataset and network come with their names only, the rest deferred (loaded if read)."""
-    job = get_owned_raw(Job, _job_named_sql(), user, job_id, what="Job")
+    names and its queue position, or NotFound. The most asked-for row there is (every open job
+    page and script polls it), so its query is written out once rather than compiled by the ORM
+    at each request: compiling `_with_names(...).get(...)` cost three times what running it did
+    (issue 13). The owner, dataset and network come with their names only, the rest deferred
+    (loaded if read); the network's copy in the job is deferred too."""
+    job = get_owned_raw(
+        Job,
+        _job_named_sql(),
+        user,
+        job_id,
+        what="Job",
+        without=_JOB_DEFERRED,
+        extra=("owner_name", "dataset_name", "spec_name", "queue_position"),
+    )
+    position = job.queue_position  # NULL unless queued
+    job.queue_place = (
+        None if position is None else QueuePlace(int(position), job.queue, job.priority)
+    )
     job.owner = loaded(get_user_model(), {"id": job.owner_id, "username": job.owner_name})
     if job.dataset_id is not None:
         job.dataset = loaded(Dataset, {"id": job.dataset_id, "name": job.dataset_name})
@@ -100,19 +113,53 @@ def job_get(*, user: Any, job_id: object) -> Job:
     return job
 
 
+_JOB_DEFERRED = ("spec_snapshot",)
+
+
+class QueuePlace(NamedTuple):
+    """A queued job's position as job_get read it, with what it depends on."""
+
+    position: int
+    queue: str
+    priority: int
+
+
 @cache
 def _job_named_sql() -> str:
-    """SELECT a job's columns (not its copy of the network) and the three names, by id."""
+    """SELECT a job's columns (not its copy of the network), the three names and its queue
+    position (job_queue_position's count, asked only of a queued job), by id."""
     quote = connection.ops.quote_name
     user, name = get_user_model(), quote("name")
     return (
-        f"SELECT {sql_columns(Job, 't', without=('spec_snapshot',))},"
+        f"SELECT {sql_columns(Job, 't', without=_JOB_DEFERRED)},"
         f" u.{quote('username')} AS owner_name, d.{name} AS dataset_name,"
-        f" s.{name} AS spec_name FROM {sql_table(Job)} t"
+        f" s.{name} AS spec_name, {_queue_position_sql('t')} AS queue_position"
+        f" FROM {sql_table(Job)} t"
         f" INNER JOIN {sql_table(user)} u ON u.{sql_pk(user)} = t.{quote('owner_id')}"
         f" LEFT OUTER JOIN {sql_table(Dataset)} d ON d.{sql_pk(Dataset)} = t.{quote('dataset_id')}"
         f" LEFT OUTER JOIN {sql_table(ModelSpec)} s ON s.{sql_pk(ModelSpec)} = t.{quote('spec_id')}"
         f" WHERE t.{sql_pk(Job)} = %s"
+    )
+
+
+def _queue_position_sql(job: str) -> str:
+    """1 + the jobs ahead of the job `job` (a table alias) in its queue; NULL unless queued.
+    Two index ranges of `job_queue` (higher priority; same priority and older), each counted
+    without touching the rows. Asked as one condition with OR, PostgreSQL walks every queued
+    job of the queue."""
+    table = sql_table(Job)
+    queue, status, priority, created = (
+        connection.ops.quote_name(column)
+        for column in ("queue", "status", "priority", "created_at")
+    )
+    queued = f"'{Job.Status.QUEUED.value}'"
+    ahead = (
+        f"SELECT COUNT(*) FROM {table} q WHERE q.{queue} = {job}.{queue}"
+        f" AND q.{status} = {queued} AND q.{priority}"
+    )
+    return (
+        f"CASE WHEN {job}.{status} = {queued} THEN 1 + ({ahead} > {job}.{priority})"
+        f" + ({ahead} = {job}.{priority} AND q.{created} < {job}.{created}) END"
     )
 
 
@@ -121,25 +168,18 @@ QUEUE_ORDER = ("-priority", "created_at")
 
 
 def job_queue_position(*, job: Job) -> int | None:
-    """1 for the next job its queue will start; None unless the job is queued. For one job,
-    counting those ahead of it is cheaper than ranking the whole queue: two index ranges of
-    `job_queue` (higher priority; same priority and older), each counted without touching the
-    rows. Asked as one condition with OR, PostgreSQL walks every queued job of the queue."""
+    """1 for the next job its queue will start; None unless the job is queued. job_get reads
+    it with the job; for a job from elsewhere, one query."""
     if job.status != Job.Status.QUEUED:
         return None
-    table = connection.ops.quote_name(Job._meta.db_table)
-    queued = f"SELECT COUNT(*) FROM {table} WHERE queue = %s AND status = %s"
-    sql = f"SELECT ({queued} AND priority > %s) + ({queued} AND priority = %s AND created_at < %s)"
-    status, created = (
-        Job.Status.QUEUED.value,
-        connection.ops.adapt_datetimefield_value(job.created_at),
-    )
+    read = getattr(job, "queue_place", None)  # job_get's, unless the job moved since
+    if read is not None and (read.queue, read.priority) == (job.queue, job.priority):
+        return int(read.position)
+    sql = f"SELECT {_queue_position_sql('t')} FROM {sql_table(Job)} t WHERE t.{sql_pk(Job)} = %s"
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [job.queue, status, job.priority, job.queue, status, job.priority, created]
-        )
-        (ahead,) = cursor.fetchone()
-    return int(ahead) + 1
+        cursor.execute(sql, [Job._meta.pk.get_db_prep_value(job.pk, connection)])  # type: ignore[union-attr]
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else int(row[0])
 
 
 def job_queue_positions(*, jobs: Sequence[Job]) -> dict[Any, int]:

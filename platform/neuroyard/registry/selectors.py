@@ -37,19 +37,28 @@ def model_for_prediction(*, user: Any, model_id: object) -> TrainedModel:
     compiled by the ORM at each (as jobs.selectors.job_get; compiling it was most of the
     lookup). The network's description (spec, layers, diagram, metrics: large for a large
     network) is left deferred, and of the artifact only what the worker needs is loaded."""
-    sql = _model_for_prediction_sql()
-    model = get_owned_raw(TrainedModel, sql, user, model_id, what="Model")
+    model = get_owned_raw(
+        TrainedModel,
+        _model_for_prediction_sql(),
+        user,
+        model_id,
+        what="Model",
+        without=_DESCRIBED,
+        extra=("artifact_file", "artifact_sha256"),
+    )
     values = {"id": model.artifact_id, "file": model.artifact_file, "sha256": model.artifact_sha256}
     model.artifact = loaded(Artifact, values)
     return model
 
 
+_DESCRIBED = ("spec", "layers", "diagram", "metrics")
+
+
 @cache
 def _model_for_prediction_sql() -> str:
     quote = connection.ops.quote_name
-    described = ("spec", "layers", "diagram", "metrics")
     return (
-        f"SELECT {sql_columns(TrainedModel, 't', without=described)},"
+        f"SELECT {sql_columns(TrainedModel, 't', without=_DESCRIBED)},"
         f" a.{quote('file')} AS artifact_file, a.{quote('sha256')} AS artifact_sha256"
         f" FROM {sql_table(TrainedModel)} t"
         f" INNER JOIN {sql_table(Artifact)} a ON a.{sql_pk(Artifact)} = t.{quote('artifact_id')}"

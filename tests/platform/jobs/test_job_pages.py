@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from neuroyard.jobs.models import Job
+from neuroyard.jobs.selectors import job_get, job_queue_position
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,67 @@ def test_a_page_of_queued_jobs_has_their_positions_in_a_constant_number_of_queri
 def test_a_cursor_from_elsewhere_is_refused(api) -> None:  # noqa: ANN001
     response = api.get("/api/v1/jobs/?cursor=bm90LWEtY3Vyc29y")
     assert response.status_code == 400
+
+
+def test_a_jobs_detail_reads_its_queue_position_in_the_one_query_that_reads_it(
+    api,  # noqa: ANN001
+    user,  # noqa: ANN001
+    django_assert_num_queries,  # noqa: ANN001
+) -> None:
+    jobs = _add_jobs(user, 5)
+    Job.objects.filter(pk=jobs[3].pk).update(priority=1)  # moved to the front
+    Job.objects.filter(pk=jobs[1].pk).update(status=Job.Status.SUCCEEDED)
+    Job.objects.create(owner=user, kind="predict", queue="cpu", params={})  # another queue
+
+    details = []
+    for job in jobs:
+        with django_assert_num_queries(1):
+            details.append(api.get(f"/api/v1/jobs/{job.id}/").json()["queue_position"])
+
+    assert details == [2, None, 3, 1, 4]
+    listed = {
+        job["id"]: job["queue_position"] for job in api.get("/api/v1/jobs/").json()["results"]
+    }
+    assert details == [listed[str(job.id)] for job in jobs]
+
+
+def test_a_job_moved_after_it_was_read_is_placed_anew(api, user) -> None:  # noqa: ANN001
+    first, second = _add_jobs(user, 2)
+    read = job_get(user=user, job_id=second.id)
+    assert job_queue_position(job=read) == 2
+
+    Job.objects.filter(pk=second.pk).update(priority=1)
+    read.refresh_from_db()
+    assert job_queue_position(job=read) == 1
+    read.status = Job.Status.CANCELLED
+    assert job_queue_position(job=read) is None
+
+
+def test_a_job_read_by_its_written_out_query_is_the_row_the_orm_reads(user) -> None:  # noqa: ANN001
+    now = timezone.now()
+    job = Job.objects.create(
+        owner=user,
+        kind="train",
+        queue="gpu",
+        status=Job.Status.RUNNING,
+        params={"epochs": 3, "rate": 0.5, "layers": [{"units": 4}]},
+        progress={"epoch": 1, "epochs": 3},
+        result={"accuracy": 0.75},
+        cancel_requested=True,
+        final_metric=0.75,
+        final_metric_name="accuracy",
+        started_at=now - timedelta(minutes=2),
+        heartbeat_at=now,
+        spec_snapshot={"layers": []},
+    )
+
+    read, orm = job_get(user=user, job_id=job.id), Job.objects.get(pk=job.pk)
+
+    for field in Job._meta.concrete_fields:
+        if field.name == "spec_snapshot":
+            assert field.attname in read.get_deferred_fields()  # loads if read
+        else:
+            ours, theirs = getattr(read, field.attname), getattr(orm, field.attname)
+            assert (ours, type(ours)) == (theirs, type(theirs)), field.name
+    assert read.spec_snapshot == {"layers": []}
+    assert (read.owner.username, read.queue_place) == (user.username, None)  # running: no place
