@@ -1,6 +1,6 @@
 """Benchmark: the web tier with a team's load, against a trivial JSON view on the same server.
 
-Through uvicorn with NEUROYARD_WEB_WORKERS processes (default: two per core): `wrk` on a job's
+Through uvicorn with NEUROYARD_WEB_WORKERS processes (default: one per core): `wrk` on a job's
 detail at 16 and 64 connections and on /healthz, beside /bench/reference/ (a view that only
 answers JSON: what the server, Django and its middleware cost); then the job list of one user
 with 100,000 jobs (seeded with a bulk insert), first page, `?status=queued`, and the page at

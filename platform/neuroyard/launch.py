@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers",
         type=int,
-        help="web: processes (default NEUROYARD_WEB_WORKERS, or two per core)",
+        help="web: processes (default NEUROYARD_WEB_WORKERS, or one per core)",
     )
     parser.add_argument("--name", help="workers: the Celery node name, before @host")
     parser.add_argument("--queues", help="workers: comma-separated queues to take jobs from")

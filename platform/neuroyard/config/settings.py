@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from neuroyard.config.env import env_bool, env_int, env_list
+from neuroyard.core.processes import web_threads
 from neuroyard_core.machine import default_job_memory_limit_mb
 from neuroyard_core.pretrained import KERAS_BASE_URL
 
@@ -131,7 +132,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool decides how long one lives
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": 1,
-            "max_size": env_int("NEUROYARD_DB_POOL_SIZE", 8),
+            "max_size": env_int("NEUROYARD_DB_POOL_SIZE", 0) or web_threads(),
             # a request waits this long for a free connection, then fails (500), not hangs
             "timeout": env_int("NEUROYARD_DB_POOL_TIMEOUT_SECONDS", 10),
         }

@@ -11,8 +11,8 @@ Here the chain is loaded in sync mode, as under WSGI. A request to a sync view (
 but two endpoints) is served by one of the process's NEUROYARD_WEB_THREADS threads in one
 step: request_started, the chain and the view, and the response's close (request_finished,
 which gives its database connection back to the pool) before it is sent. Like a WSGI server's
-threads, they bound how many requests a process works on at once: set it to the database pool's
-size (NEUROYARD_DB_POOL_SIZE), so that none waits for a connection. A streamed response
+threads, they bound how many requests a process works on at once; the database pool has as
+many connections (NEUROYARD_DB_POOL_SIZE), so that none waits for one. A streamed response
 (downloads) is sent from the event loop afterwards, and stopped when the client goes.
 
 Requests to views that wait long (neuroyard.core.waiting: synchronous predict, and async
@@ -35,8 +35,8 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import FileResponse, HttpResponseBase
-from django.urls import Resolver404, get_resolver, set_script_prefix
+from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.urls import Resolver404, ResolverMatch, get_resolver, set_script_prefix
 
 from neuroyard.core.processes import web_threads
 from neuroyard.core.waiting import db_connections_release, view_waits
@@ -46,6 +46,7 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+_MATCH = "neuroyard.resolver_match"  # the scope's key for the URL's match
 WAITING_THREADS = 512  # requests to waiting views a process serves at once; more queue
 
 
@@ -94,6 +95,15 @@ class SyncChainASGIHandler(ASGIHandler):
             response.close()
         return response
 
+    def resolve_request(self, request: HttpRequest) -> ResolverMatch:
+        """The match _waits found for the request's path (resolving a URL twice was 4% of a
+        job's detail), unless a middleware gave the request a URLconf of its own."""
+        match = request.scope.get(_MATCH)  # type: ignore[attr-defined]
+        if match is None or hasattr(request, "urlconf"):
+            return super().resolve_request(request)
+        request.resolver_match = match
+        return match  # type: ignore[no-any-return]
+
     async def _stream(self, response: HttpResponseBase, receive: Receive, send: Send) -> None:
         """Send a streamed body as Django does: stopped when the client disconnects."""
         async with ThreadSensitiveContext():  # a sync iterator is read in a thread of its own
@@ -110,9 +120,12 @@ class SyncChainASGIHandler(ASGIHandler):
 
 
 def _waits(scope: Scope) -> bool:
+    """Whether the request's view waits long; its URL's match is kept in the scope for
+    resolve_request."""
     script_name = get_script_prefix(scope)
     path = scope["path"].removeprefix(script_name) if script_name else scope["path"]
     try:
-        return view_waits(get_resolver().resolve(path).func)
+        match = scope[_MATCH] = get_resolver().resolve(path)
     except Resolver404:
         return False
+    return view_waits(match.func)

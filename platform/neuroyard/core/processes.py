@@ -11,17 +11,21 @@ CELERY_APP = "neuroyard.config.celery"
 
 
 def web_workers() -> int:
-    """NEUROYARD_WEB_WORKERS, or two web processes per core this process may run on: a process
-    waiting on the database or handing its lock between threads leaves its core to another.
-    On 2 cores (issue 13, job detail under wrk, alternated runs): 2 processes 291-353 req/s with
-    p99 160-190 ms, 4 processes 352-417 req/s with p99 77-90 ms at 16 connections."""
-    return env_int("NEUROYARD_WEB_WORKERS", 0) or 2 * len(os.sched_getaffinity(0))
+    """NEUROYARD_WEB_WORKERS, or one web process per core this process may run on. More
+    processes than cores, or more threads per process, only add runnable threads that take the
+    cores (and each process's GIL) from one another: on 2 cores, a job's detail under wrk at 64
+    connections (issue 13, alternated runs) answered 1,050-1,200 req/s with p99 188-192 ms from
+    4 processes of 4 threads, 1,270-1,440 req/s with p99 74-86 ms from 2 processes of 2, 3 or
+    4 threads (2 of 8: 750 req/s, p99 180-200 ms)."""
+    return env_int("NEUROYARD_WEB_WORKERS", 0) or len(os.sched_getaffinity(0))
 
 
 def web_threads() -> int:
-    """NEUROYARD_WEB_THREADS: the threads each web process serves the API with (see
-    neuroyard.core.asgi_handler); as many as its database pool has connections."""
-    return env_int("NEUROYARD_WEB_THREADS", 8)
+    """NEUROYARD_WEB_THREADS (4): the threads each web process serves the API with (see
+    neuroyard.core.asgi_handler): enough that one waiting on the database or Redis leaves
+    another to run, few enough not to crowd the process's GIL. Its database pool has as many
+    connections unless NEUROYARD_DB_POOL_SIZE says otherwise."""
+    return env_int("NEUROYARD_WEB_THREADS", 4)
 
 
 def web_command(*, host: str, port: int, workers: int | None = None) -> list[str]:
