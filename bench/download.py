@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench.environment import VAR  # first: Django set up on the run's own var dir and Redis
+# first: Django set up on the run's own var dir and Redis
+from bench.environment import VAR, bench_user
 
 # isort: split
 import requests
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
@@ -52,7 +52,7 @@ def read_seconds(path: Path) -> float:
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    user = bench_user()
     token = Token.objects.create(user=user).key
     job = Job.objects.create(owner=user, kind="train", queue="gpu", status="succeeded", params={})
     source = VAR / "big.bin"

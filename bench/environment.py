@@ -9,6 +9,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 VAR = Path(tempfile.mkdtemp(prefix="neuroyard-bench-"))
 os.environ.setdefault("NEUROYARD_VAR_DIR", str(VAR))
@@ -28,3 +29,14 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 import django  # noqa: E402
 
 django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+
+
+def bench_user(username: str = "bench", password: str = "bench-password-1") -> Any:
+    """The benchmark's user with this password, made or found: a database given with
+    DATABASE_URL keeps it from an earlier benchmark or run."""
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    return user

@@ -24,12 +24,12 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from bench.environment import VAR  # first: Django set up on the run's own var dir and Redis
+# first: Django set up on the run's own var dir and Redis
+from bench.environment import VAR, bench_user
 
 # isort: split
 import numpy as np
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
@@ -174,7 +174,7 @@ def train_under_limit(api_user: object, dataset_id: str) -> tuple[float, int, st
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    user = bench_user()
     token = Token.objects.create(user=user).key
     source = VAR / "big.npz"
     write_npz(source)

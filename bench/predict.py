@@ -22,12 +22,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.environment import VAR  # first: Django set up on the run's own var dir and Redis
+# first: Django set up on the run's own var dir and Redis
+from bench.environment import VAR, bench_user
 
 # isort: split
 import numpy as np
 import requests
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
@@ -125,7 +125,7 @@ def main() -> int:
     from neuroyard.config.celery import app
 
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    user = bench_user()
     token = Token.objects.create(user=user).key
     arrays = digits_arrays()
     path = digits_mlp(VAR / "digits.keras", arrays, epochs=2)

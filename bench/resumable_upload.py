@@ -21,10 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench.environment import VAR  # first: Django set up on the run's own var dir and Redis
+# first: Django set up on the run's own var dir and Redis
+from bench.environment import VAR, bench_user
 
 # isort: split
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
@@ -43,7 +43,7 @@ MB = 1e6
 def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per piece
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    user = bench_user()
     token = Token.objects.create(user=user).key
     source = VAR / "big.npz"
     ingest.SAMPLES = SAMPLES

@@ -18,11 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench.environment import VAR  # first: Django set up on the run's own var dir and Redis
+# first: Django set up on the run's own var dir and Redis
+from bench.environment import VAR, bench_user
 
 # isort: split
 import numpy as np
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -99,7 +99,7 @@ def submit(api: APIClient, dataset: str, spec: str, epochs: int) -> str:
 def bench_client() -> APIClient:
     """The migrated run database's client, logged in as its one user."""
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    user = bench_user()
     api = APIClient()
     api.force_authenticate(user)
     return api
