@@ -142,6 +142,11 @@ def _job_named_sql() -> str:
     )
 
 
+@cache
+def _job_queue_position_sql() -> str:
+    return f"SELECT {_queue_position_sql('t')} FROM {sql_table(Job)} t WHERE t.{sql_pk(Job)} = %s"
+
+
 def _queue_position_sql(job: str) -> str:
     """1 + the jobs ahead of the job `job` (a table alias) in its queue; NULL unless queued.
     Two index ranges of `job_queue` (higher priority; same priority and older), each counted
@@ -175,9 +180,11 @@ def job_queue_position(*, job: Job) -> int | None:
     read = getattr(job, "queue_place", None)  # job_get's, unless the job moved since
     if read is not None and (read.queue, read.priority) == (job.queue, job.priority):
         return int(read.position)
-    sql = f"SELECT {_queue_position_sql('t')} FROM {sql_table(Job)} t WHERE t.{sql_pk(Job)} = %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Job._meta.pk.get_db_prep_value(job.pk, connection)])  # type: ignore[union-attr]
+        cursor.execute(
+            _job_queue_position_sql(),
+            [Job._meta.pk.get_db_prep_value(job.pk, connection)],  # type: ignore[union-attr]
+        )
         row = cursor.fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
